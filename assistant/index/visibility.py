@@ -1,0 +1,89 @@
+"""Who may see what: the role rules of DESIGN.md, as one filter both stores apply.
+
+enterprise → public only; researcher → public plus the confidential disclosures they
+own; officer → everything. The filter is applied inside each store's search (a
+Chroma ``where`` clause, a BM25 score mask) before the top-k cut, so a restricted
+user still gets a full page of results and never a hidden one.
+
+Usage example::
+
+    search_filter = SearchFilter.for_role(Role.ENTERPRISE, doc_types={DocType.PATENT})
+    search_filter.allows({"visibility": "public", "doc_type": "patent"})   # True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from assistant.records import DocType, Visibility
+
+__all__ = ["Role", "SearchFilter"]
+
+
+class Role(str, Enum):
+    """The three user groups."""
+
+    RESEARCHER = "researcher"
+    OFFICER = "officer"
+    ENTERPRISE = "enterprise"
+
+    @classmethod
+    def from_str(cls, value: str) -> Role:
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            valid = ", ".join(r.value for r in cls)
+            raise ValueError(f"未知的角色 {value!r}；可选：{valid}") from None
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    """Which chunks a search may return.
+
+    :param doc_types: allowed document types; ``None`` allows all.
+    :param visibilities: visibility levels readable by everyone in this filter.
+    :param owner: also allow confidential chunks whose ``owner`` is this user.
+    """
+
+    doc_types: frozenset[DocType] | None = None
+    visibilities: frozenset[Visibility] = frozenset(Visibility)
+    owner: str | None = None
+
+    @classmethod
+    def for_role(cls, role: Role, *, user: str | None = None, doc_types: Iterable[DocType] | None = None) -> SearchFilter:
+        types = frozenset(doc_types) if doc_types else None
+        if role is Role.OFFICER:
+            return cls(doc_types=types)
+        if role is Role.RESEARCHER:
+            return cls(doc_types=types, visibilities=frozenset({Visibility.PUBLIC}), owner=user)
+        return cls(doc_types=types, visibilities=frozenset({Visibility.PUBLIC}))
+
+    def allows(self, metadata: Mapping[str, Any]) -> bool:
+        if self.doc_types is not None and metadata.get("doc_type") not in {t.value for t in self.doc_types}:
+            return False
+        visibility = metadata.get("visibility", Visibility.PUBLIC.value)
+        if visibility in {v.value for v in self.visibilities}:
+            return True
+        return (
+            self.owner is not None
+            and visibility == Visibility.CONFIDENTIAL.value
+            and str(metadata.get("owner", "")) == self.owner
+        )
+
+    def to_chroma_where(self) -> dict[str, Any] | None:
+        """The same rule as a Chroma ``where`` clause (``None`` when nothing is filtered)."""
+        clauses: list[dict[str, Any]] = []
+        if self.doc_types is not None:
+            clauses.append({"doc_type": {"$in": sorted(t.value for t in self.doc_types)}})
+        if self.visibilities != frozenset(Visibility):
+            readable: dict[str, Any] = {"visibility": {"$in": sorted(v.value for v in self.visibilities)}}
+            if self.owner is not None:
+                own = {"$and": [{"visibility": Visibility.CONFIDENTIAL.value}, {"owner": self.owner}]}
+                readable = {"$or": [readable, own]}
+            clauses.append(readable)
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}

@@ -1,0 +1,292 @@
+"""Ingest: files → documents → chunks → both stores, incrementally and repairably.
+
+The order of writes is what makes a crash harmless. For each changed file: write its
+new chunks to the vector store, delete the chunks it no longer has, then record the
+file in the manifest; the keyword index is saved at the end. On every run,
+:func:`reconcile` first compares the three: a file whose manifest entry disagrees with
+the vector store is redone, chunks no file owns are deleted, and the keyword index is
+rebuilt from the vector store if their ids differ. Embeddings are cached by content
+hash, so redoing a file after a crash costs no embedding.
+
+Usage example::
+
+    from assistant.config import Settings
+    from assistant.index.knowledge_index import KnowledgeIndex
+    report = Ingestor(KnowledgeIndex(Settings())).ingest([Path("knowledge")])
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from assistant.errors import ConfigError, IngestError, UnsupportedFileError
+from assistant.ingest.loaders import (
+    CsvLoader,
+    DocxLoader,
+    FileRef,
+    HtmlLoader,
+    JsonlLoader,
+    Loader,
+    MarkdownLoader,
+    PdfLoader,
+    TextLoader,
+    XlsxLoader,
+)
+from assistant.ingest.manifest import Manifest, ManifestEntry
+from assistant.ingest.splitter import ChineseSplitter
+from assistant.index.knowledge_index import KnowledgeIndex
+from assistant.records import Chunk, DocType, FileError, IngestReport
+
+__all__ = ["FOLDER_TYPES", "Ingestor", "Progress", "discover", "reconcile"]
+
+# Bump when loading or splitting changes, so every file is re-chunked once.
+PIPELINE_VERSION = "1"
+
+LOADERS: tuple[Loader, ...] = (
+    MarkdownLoader(), TextLoader(), PdfLoader(), DocxLoader(), HtmlLoader(), CsvLoader(), XlsxLoader(), JsonlLoader(),
+)
+LOADER_BY_SUFFIX = {suffix: loader for loader in LOADERS for suffix in loader.extensions}
+
+FOLDER_TYPES = {
+    "policies": DocType.POLICY,
+    "laws": DocType.POLICY,
+    "patents": DocType.PATENT,
+    "agencies": DocType.AGENCY,
+    "demands": DocType.DEMAND,
+    "disclosures": DocType.DISCLOSURE,
+    "faq": DocType.FAQ,
+}
+SKIPPED_NAMES = {"README.md", "SOURCES.md"}  # documentation of a folder, not knowledge
+
+
+class Progress(Protocol):
+    """Receives progress of the slow part (embedding). The CLI shows it as a bar."""
+
+    def start(self, total_chunks: int) -> None: ...
+
+    def advance(self, chunks: int) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+@dataclass
+class _Plan:
+    ref: FileRef
+    key: str
+    fingerprint: str
+    chunks: list[Chunk] = field(default_factory=list)
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, Path]], list[FileError]]:
+    """Files to ingest as (file, root) pairs, and errors for paths that cannot be used.
+
+    Folders are walked recursively; hidden files, README.md and files of unknown kinds
+    inside folders are skipped. A file named explicitly must be of a known kind.
+    """
+    found: list[tuple[Path, Path]] = []
+    errors: list[FileError] = []
+    for path in paths:
+        if path.is_dir():
+            for file in sorted(path.rglob("*")):
+                relative = file.relative_to(path)
+                if (
+                    file.is_file()
+                    and file.suffix.lower() in LOADER_BY_SUFFIX
+                    and file.name not in SKIPPED_NAMES
+                    and not any(part.startswith((".", "_")) for part in relative.parts)
+                ):
+                    found.append((file, path))
+        elif path.is_file():
+            if path.suffix.lower() not in LOADER_BY_SUFFIX:
+                kinds = " ".join(sorted(LOADER_BY_SUFFIX))
+                errors.append(FileError(str(path), f"不支持的文件类型 {path.suffix or '（无扩展名）'}；支持：{kinds}"))
+            else:
+                found.append((path, path.parent))
+        else:
+            errors.append(FileError(str(path), "路径不存在"))
+    return found, errors
+
+
+def doc_type_for(file: Path, root: Path, override: DocType | None) -> DocType | None:
+    """``--type`` if given, else the nearest folder named like a type (policies/, patents/ …)."""
+    if override is not None:
+        return override
+    folders = [root.resolve().name, *file.relative_to(root).parts[:-1]]
+    for folder in reversed(folders):  # the nearest folder wins
+        if folder.lower() in FOLDER_TYPES:
+            return FOLDER_TYPES[folder.lower()]
+    return None
+
+
+def reconcile(index: KnowledgeIndex, manifest: Manifest) -> int:
+    """Bring manifest, vector store and keyword index into agreement after any crash.
+
+    :returns: how many chunks were removed as orphans.
+    """
+    stored = index.dense.ids()
+    for path, entry in list(manifest.files.items()):
+        if not set(entry.chunk_ids) <= stored:  # interrupted mid-write: redo this file
+            del manifest.files[path]
+    owned = manifest.chunk_ids()
+    orphans = sorted(stored - owned)
+    if orphans:
+        index.dense.delete(orphans)
+        stored -= set(orphans)
+    if index.keyword.ids() != stored:
+        keyword_ids = index.keyword.ids()
+        index.keyword.delete(sorted(keyword_ids - stored))
+        missing = stored - keyword_ids
+        if missing:
+            index.keyword.write(index.dense.get(sorted(missing)))
+        index.keyword.save()
+    manifest.save()
+    return len(orphans)
+
+
+class Ingestor:
+    """Runs ingests against one index.
+
+    :param index: the stores to write.
+    :param splitter: how documents become chunks.
+    """
+
+    def __init__(self, index: KnowledgeIndex, splitter: ChineseSplitter | None = None) -> None:
+        self.index = index
+        self.splitter = splitter or ChineseSplitter()
+
+    def ingest(
+        self,
+        paths: Sequence[Path],
+        *,
+        doc_type: DocType | None = None,
+        reset: bool = False,
+        prune: bool = False,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Index ``paths`` (files or folders); see the module docstring for guarantees.
+
+        :param doc_type: force this type on every file instead of the folder rule.
+        :param reset: empty the index first (cached embeddings are kept).
+        :param prune: remove files from the index that no longer exist or were not found
+            under the given folders.
+        :param progress: told how many chunks must be embedded, then each step.
+        :raises ConfigError: the index was built with another embedding model.
+        """
+        if reset:
+            self.index.clear()
+        manifest = Manifest.load(self.index.manifest_path)
+        if manifest.files and manifest.embeddings and manifest.embeddings != self.index.namespace:
+            raise ConfigError(
+                f"索引由向量模型 {manifest.embeddings} 建立，当前为 {self.index.namespace}；请加 --reset 重建索引"
+            )
+        manifest.embeddings = self.index.namespace
+        removed = reconcile(self.index, manifest)
+
+        files, errors = discover(paths)
+        plans, unchanged = self._plan(files, manifest, doc_type, errors)
+        if prune:
+            removed += self._prune(manifest, {str(f.resolve()) for f, _ in files}, [p for p in paths if p.is_dir()])
+
+        new_total = sum(len(p.chunks) for p in plans)
+        if progress:
+            progress.start(new_total)
+            self.index.embeddings.on_progress = progress.advance
+        added = 0
+        owners = manifest.owners()
+        try:
+            for plan in plans:
+                a, r = self._apply(plan, manifest, owners, errors)
+                added += a
+                removed += r
+        finally:
+            self.index.embeddings.on_progress = None
+            if progress:
+                progress.finish()
+            self.index.keyword.save()
+            manifest.save()
+        return IngestReport(
+            files_seen=len(files),
+            files_indexed=len(plans),
+            files_unchanged=unchanged,
+            chunks_added=added,
+            chunks_removed=removed,
+            errors=tuple(errors),
+        )
+
+    def _plan(
+        self, files: list[tuple[Path, Path]], manifest: Manifest, override: DocType | None, errors: list[FileError]
+    ) -> tuple[list[_Plan], int]:
+        plans: list[_Plan] = []
+        unchanged = 0
+        for file, root in files:
+            key = str(file.resolve())
+            kind = doc_type_for(file, root, override)
+            fingerprint = _fingerprint(file, kind)
+            entry = manifest.files.get(key)
+            if entry is not None and entry.fingerprint == fingerprint:
+                unchanged += 1
+                continue
+            ref = FileRef(file, file.relative_to(root).as_posix(), kind)
+            try:
+                documents = LOADER_BY_SUFFIX[file.suffix.lower()].load(ref)
+            except IngestError as exc:  # the old chunks of this file stay searchable
+                errors.append(FileError(str(file), exc.detail))
+                continue
+            except Exception as exc:  # noqa: BLE001 - a loader bug must not stop the others
+                errors.append(FileError(str(file), f"无法读取：{type(exc).__name__}: {exc}"))
+                continue
+            plan = _Plan(ref, key, fingerprint)
+            seen_ids: dict[str, str] = {}
+            for document in documents:
+                if document.is_record and document.doc_id in seen_ids:
+                    errors.append(FileError(str(file), f"重复的编号 {document.doc_id}（{document.locator}），已跳过"))
+                    continue
+                seen_ids[document.doc_id] = document.locator
+                plan.chunks.extend(self.splitter.split(document))
+            plans.append(plan)
+        return plans, unchanged
+
+    def _apply(self, plan: _Plan, manifest: Manifest, owners: dict[str, str], errors: list[FileError]) -> tuple[int, int]:
+        old = set(manifest.files[plan.key].chunk_ids) if plan.key in manifest.files else set()
+        chunks: list[Chunk] = []
+        for chunk in plan.chunks:
+            owner = owners.get(chunk.id)
+            if owner is not None and owner != plan.key:
+                errors.append(FileError(str(plan.ref.path), f"{chunk.doc_id} 已由 {owner} 收录，已跳过"))
+                continue
+            chunks.append(chunk)
+        new_ids = {c.id for c in chunks}
+        fresh = [c for c in chunks if c.id not in old]
+        self.index.dense.write(fresh)
+        self.index.keyword.write(fresh)
+        stale = sorted(old - new_ids)
+        self.index.dense.delete(stale)
+        self.index.keyword.delete(stale)
+        manifest.files[plan.key] = ManifestEntry(plan.fingerprint, (plan.ref.doc_type or DocType.POLICY).value, sorted(new_ids))
+        for chunk_id in new_ids:
+            owners[chunk_id] = plan.key
+        manifest.save()
+        return len(fresh), len(stale)
+
+    def _prune(self, manifest: Manifest, seen: set[str], roots: list[Path]) -> int:
+        resolved_roots = [str(r.resolve()) for r in roots]
+        gone = [
+            path
+            for path in manifest.files
+            if not Path(path).exists() or (path not in seen and any(path.startswith(r + "/") for r in resolved_roots))
+        ]
+        ids = sorted({i for path in gone for i in manifest.files[path].chunk_ids})
+        self.index.dense.delete(ids)
+        self.index.keyword.delete(ids)
+        for path in gone:
+            del manifest.files[path]
+        return len(ids)
+
+
+def _fingerprint(file: Path, doc_type: DocType | None) -> str:
+    digest = hashlib.sha256(file.read_bytes()).hexdigest()
+    return f"{digest}:{doc_type.value if doc_type else '-'}:{PIPELINE_VERSION}"
