@@ -1,0 +1,39 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test index lint eval bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+index: $(STAMP)
+	$(BIN)/kezhuan ingest knowledge/
+
+run: index
+	$(BIN)/streamlit run ui/app.py --server.headless true --browser.gatherUsageStats false
+
+test: $(STAMP)
+	$(BIN)/ruff check assistant tests evals benchmarks ui
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check assistant tests evals benchmarks ui
+	$(BIN)/ruff format --check assistant tests evals benchmarks ui
+
+eval: $(STAMP)
+	$(BIN)/kezhuan eval --suite retrieval
+	$(BIN)/kezhuan eval --suite kb
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_index.py
+
+clean:
+	rm -rf .kezhuan $(VENV)

@@ -1,0 +1,30 @@
+"""知识检索: hybrid search over the indexed knowledge base, with role filtering."""
+
+import streamlit as st
+
+from assistant.errors import KezhuanError
+from assistant.index.visibility import Role
+from assistant.query import clean_query
+from ui.resources import get_index
+
+ROLE_LABELS = {Role.RESEARCHER: "科研人员", Role.OFFICER: "成果转化专员", Role.ENTERPRISE: "企业"}
+
+st.title("科转助手 · 知识检索")
+st.caption("检索政策指南、法规条文、样例专利、服务机构与企业需求。问答对话功能即将上线。")
+role = st.sidebar.selectbox("我的身份", list(ROLE_LABELS), format_func=ROLE_LABELS.__getitem__, key="search_role")
+query = st.text_input("输入问题或关键词", key="search_query", placeholder="例如：高校科技成果转化奖励比例")
+if query:
+    try:
+        text, warning = clean_query(query)
+        if warning:
+            st.warning(warning)
+        hits = get_index().retriever().retrieve(text, top_k=8, role=role)
+    except KezhuanError as exc:
+        st.error(str(exc))
+        hits = []
+    if not hits:
+        st.info("没有找到相关内容。")
+    for number, hit in enumerate(hits, start=1):
+        with st.expander(f"[{number}] {hit.chunk.title} · {hit.chunk.locator}", expanded=number <= 3):
+            st.write(hit.chunk.text)
+            st.caption(f"{hit.chunk.doc_type.value} · {hit.chunk.source} · 得分 {hit.score:.4f}")
