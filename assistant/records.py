@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 __all__ = [
@@ -27,7 +27,7 @@ __all__ = [
 MetaValue = str | int | float | bool
 
 
-class DocType(str, Enum):
+class DocType(StrEnum):
     """What a document is; chosen by ``--type`` or by its folder name."""
 
     POLICY = "policy"
@@ -46,7 +46,7 @@ class DocType(str, Enum):
             raise ValueError(f"未知的文档类型 {value!r}；可选：{valid}") from None
 
 
-class Visibility(str, Enum):
+class Visibility(StrEnum):
     """Who may read a document (see ``index.visibility`` for the role rules)."""
 
     PUBLIC = "public"

@@ -90,7 +90,9 @@ class BM25Store:
         doc_scores = np.asarray(self._retriever.get_scores(query_tokens), dtype=np.float64)  # (n_docs,)
         if search_filter is not None:
             allowed = np.fromiter(
-                (search_filter.allows(self._entries[i].chunk.metadata()) for i in self._order), dtype=bool, count=len(self._order)
+                (search_filter.allows(self._entries[i].chunk.metadata()) for i in self._order),
+                dtype=bool,
+                count=len(self._order),
             )
             doc_scores = np.where(allowed, doc_scores, 0.0)
         k = min(k, len(doc_scores))
@@ -116,7 +118,9 @@ class BM25Store:
     def idf(self, term: str) -> float:
         """Smoothed inverse document frequency; unseen terms get the highest weight."""
         n = max(len(self._entries), 1)
-        return math.log(1 + (n - self._document_frequency.get(term, 0) + 0.5) / (self._document_frequency.get(term, 0) + 0.5))
+        return math.log(
+            1 + (n - self._document_frequency.get(term, 0) + 0.5) / (self._document_frequency.get(term, 0) + 0.5)
+        )
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         entry = self._entries.get(chunk_id)
@@ -132,7 +136,13 @@ class BM25Store:
         with (tmp / CHUNKS_FILE).open("w", encoding="utf-8") as out:
             for chunk_id in self._order:
                 entry = self._entries[chunk_id]
-                out.write(json.dumps({"text": entry.chunk.text, "metadata": entry.chunk.metadata(), "tokens": entry.tokens}, ensure_ascii=False) + "\n")
+                out.write(
+                    json.dumps(
+                        {"text": entry.chunk.text, "metadata": entry.chunk.metadata(), "tokens": entry.tokens},
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
         if self._order:
             self._retriever.save(str(tmp / INDEX_DIR))
         old = self.path.with_name(self.path.name + ".old")

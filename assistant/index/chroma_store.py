@@ -132,4 +132,7 @@ class ChromaStore:
         where: Any = search_filter.to_chroma_where() if search_filter else None
         results = self._vectorstore.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
         # Chroma returns cosine distance; 1 - distance is the cosine similarity users expect.
-        return [Hit(Chunk.from_stored(doc.page_content, dict(doc.metadata)), 1.0 - float(distance)) for doc, distance in results]
+        return [
+            Hit(Chunk.from_stored(doc.page_content, dict(doc.metadata)), 1.0 - float(distance))
+            for doc, distance in results
+        ]

@@ -67,7 +67,10 @@ class CachedEmbeddings(Embeddings):
         for start in range(0, len(missing), self.batch_size):
             batch = missing[start : start + self.batch_size]
             vectors = self.embedder.embed_documents([texts[i] for i in batch])
-            rows = [(self.namespace, hashes[i], np.asarray(v, dtype=np.float32).tobytes()) for i, v in zip(batch, vectors, strict=True)]
+            rows = [
+                (self.namespace, hashes[i], np.asarray(v, dtype=np.float32).tobytes())
+                for i, v in zip(batch, vectors, strict=True)
+            ]
             with self._lock:
                 self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
                 self._db.commit()
@@ -90,7 +93,7 @@ class CachedEmbeddings(Embeddings):
                 part = keys[start : start + 500]
                 marks = ",".join("?" * len(part))
                 rows = self._db.execute(
-                    f"SELECT hash, vector FROM vectors WHERE namespace = ? AND hash IN ({marks})",  # noqa: S608
+                    f"SELECT hash, vector FROM vectors WHERE namespace = ? AND hash IN ({marks})",
                     [self.namespace, *part],
                 ).fetchall()
                 found.update({h: np.frombuffer(blob, dtype=np.float32).tolist() for h, blob in rows})

@@ -90,7 +90,9 @@ class HybridRetriever:
         keyword_hits = self.keyword.search_tokens(query_tokens, depth, search_filter)
         weights = [1.0, 1.0]
         if mode is FusionMode.ADAPTIVE:
-            coverage = max((self.keyword.coverage(query_tokens, h.id) for h in keyword_hits[:COVERAGE_DEPTH]), default=0.0)
+            coverage = max(
+                (self.keyword.coverage(query_tokens, h.id) for h in keyword_hits[:COVERAGE_DEPTH]), default=0.0
+            )
             weights[1] = keyword_weight(coverage)
         fused = weighted_rrf([[h.id for h in dense_hits], [h.id for h in keyword_hits]], weights)
         by_id = {h.id: h for h in keyword_hits} | {h.id: h for h in dense_hits}

@@ -23,7 +23,7 @@ __all__ = ["DOMAIN_TERMS", "STOPWORDS", "tokenize"]
 PROTECTED = re.compile(
     "|".join(
         [
-            r"[\u4e00-\u9fa5]{1,8}[〔\[［【(（]\d{4}[〕\]］】)）]\d+号",  # document numbers: 沪科规〔2023〕9号
+            r"[\u4e00-\u9fa5]{0,8}[〔\[［【(（]\d{4}[〕\]］】)）]\d+号",  # document numbers: 沪科规〔2023〕9号
             r"CN\s?\d{8,12}(?:\.[\dX])?[A-Z]?\d?",  # patent / application numbers
             r"\b\d{12}\.[\dX]\b",  # bare application numbers
             r"\b[A-H]\d{2}[A-Z](?:\s?\d{1,4}/\d{1,6})?",  # IPC: H01M or H01M 50/403
@@ -38,18 +38,160 @@ WORD = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
 
 # Terms of the trade that jieba's general dictionary splits apart.
 DOMAIN_TERMS = (
-    "科技成果", "科技成果转化", "职务科技成果", "职务发明", "作价投资", "协议定价", "挂牌交易", "净收入",
-    "赋权", "长期使用权", "单列管理", "尽职免责", "勤勉尽责", "开放许可", "技术经理人", "技术转移",
-    "概念验证", "创新券", "科技创新券", "白名单", "存量专利", "专利盘活", "技术合同", "技术开发",
-    "技术转让", "技术许可", "技术咨询", "技术服务", "技术秘密", "年度报告", "研发机构", "高等院校",
-    "成果完成人", "完成单位", "技术交易", "技术市场", "实施许可", "优先受让权", "知识产权",
+    "科技成果",
+    "科技成果转化",
+    "职务科技成果",
+    "职务发明",
+    "作价投资",
+    "协议定价",
+    "挂牌交易",
+    "净收入",
+    "赋权",
+    "长期使用权",
+    "单列管理",
+    "尽职免责",
+    "勤勉尽责",
+    "开放许可",
+    "技术经理人",
+    "技术转移",
+    "概念验证",
+    "创新券",
+    "科技创新券",
+    "白名单",
+    "存量专利",
+    "专利盘活",
+    "技术合同",
+    "技术开发",
+    "技术转让",
+    "技术许可",
+    "技术咨询",
+    "技术服务",
+    "技术秘密",
+    "年度报告",
+    "研发机构",
+    "高等院校",
+    "成果完成人",
+    "完成单位",
+    "技术交易",
+    "技术市场",
+    "实施许可",
+    "优先受让权",
+    "知识产权",
 )
 
 STOPWORDS = frozenset(
-    """的 了 和 与 及 或 是 在 对 为 以 于 把 被 将 就 都 而 也 又 并 等 之 其 该 这 那 此 有 无 个 中 上 下
-    吗 呢 吧 啊 呀 么 嘛 哪 哪些 哪个 什么 怎么 怎样 如何 多少 几 谁 是否 能否 可否 可以 能 会 要 需要 应该
-    请问 请 一下 我 我们 你 你们 他 她 它 他们 自己 给 让 向 从 到 由 按 按照 根据 关于 对于 通过 如果 那么
-    还 还是 吗？ 呢？ 一个 一些 一种 所 所以 因为 但 但是 不 没有 很 最 更 已 已经 着 过 得 地 啦""".split()
+    [
+        "的",
+        "了",
+        "和",
+        "与",
+        "及",
+        "或",
+        "是",
+        "在",
+        "对",
+        "为",
+        "以",
+        "于",
+        "把",
+        "被",
+        "将",
+        "就",
+        "都",
+        "而",
+        "也",
+        "又",
+        "并",
+        "等",
+        "之",
+        "其",
+        "该",
+        "这",
+        "那",
+        "此",
+        "有",
+        "无",
+        "个",
+        "中",
+        "上",
+        "下",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "呀",
+        "么",
+        "嘛",
+        "哪",
+        "哪些",
+        "哪个",
+        "什么",
+        "怎么",
+        "怎样",
+        "如何",
+        "多少",
+        "几",
+        "谁",
+        "是否",
+        "能否",
+        "可否",
+        "可以",
+        "能",
+        "会",
+        "要",
+        "需要",
+        "应该",
+        "请问",
+        "请",
+        "一下",
+        "我",
+        "我们",
+        "你",
+        "你们",
+        "他",
+        "她",
+        "它",
+        "他们",
+        "自己",
+        "给",
+        "让",
+        "向",
+        "从",
+        "到",
+        "由",
+        "按",
+        "按照",
+        "根据",
+        "关于",
+        "对于",
+        "通过",
+        "如果",
+        "那么",
+        "还",
+        "还是",
+        "吗？",
+        "呢？",
+        "一个",
+        "一些",
+        "一种",
+        "所",
+        "所以",
+        "因为",
+        "但",
+        "但是",
+        "不",
+        "没有",
+        "很",
+        "最",
+        "更",
+        "已",
+        "已经",
+        "着",
+        "过",
+        "得",
+        "地",
+        "啦",
+    ]
 )
 
 
@@ -63,8 +205,29 @@ def _jieba():  # type: ignore[no-untyped-def]
     return jieba
 
 
+DOC_NUMBER = re.compile(r"^([\u4e00-\u9fa5]*)[〔\[［【(（](\d{4})[〕\]］】)）](\d+号)$")
+MIN_ISSUER_CHARS = 2  # 沪科规, 国发, 教科技: issuer abbreviations have at least two characters
+
+
 def _normalise(token: str) -> str:
     return re.sub(r"\s+", "", token).lower().replace("％", "%")
+
+
+def _variants(token: str) -> list[str]:
+    """Extra tokens that let an identifier match however it was cut out of the text.
+
+    A document number is matched greedily together with the words before it
+    ("根据沪科规〔2023〕9号"), and may be written with other brackets ("沪科规[2023]9号"),
+    so it also yields its bracket-normalised core and every issuer suffix. An IPC group
+    ("h01m50/403") also yields its subclass ("h01m") so a query for the subclass matches.
+    """
+    if doc := DOC_NUMBER.match(token):
+        prefix, core = doc.group(1), f"〔{doc.group(2)}〕{doc.group(3)}"
+        issuers = {prefix[-n:] for n in range(MIN_ISSUER_CHARS, len(prefix) + 1)}
+        return [core, *sorted(issuer + core for issuer in issuers)]
+    if (ipc := re.match(r"[a-h]\d{2}[a-z]", token)) and ipc.group(0) != token:
+        return [ipc.group(0)]
+    return []
 
 
 def tokenize(text: str) -> list[str]:
@@ -74,10 +237,9 @@ def tokenize(text: str) -> list[str]:
     position = 0
     for match in PROTECTED.finditer(text):
         tokens.extend(_words(jieba, text[position : match.start()]))
-        tokens.append(_normalise(match.group(0)))
-        ipc = re.match(r"[a-h]\d{2}[a-z]", tokens[-1])
-        if ipc and ipc.group(0) != tokens[-1]:
-            tokens.append(ipc.group(0))  # "h01m50/403" also matches a query for "H01M"
+        token = _normalise(match.group(0))
+        tokens.append(token)
+        tokens.extend(_variants(token))
         position = match.end()
     tokens.extend(_words(jieba, text[position:]))
     return tokens

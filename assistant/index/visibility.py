@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from assistant.records import DocType, Visibility
@@ -23,7 +23,7 @@ from assistant.records import DocType, Visibility
 __all__ = ["Role", "SearchFilter"]
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """The three user groups."""
 
     RESEARCHER = "researcher"
@@ -53,7 +53,9 @@ class SearchFilter:
     owner: str | None = None
 
     @classmethod
-    def for_role(cls, role: Role, *, user: str | None = None, doc_types: Iterable[DocType] | None = None) -> SearchFilter:
+    def for_role(
+        cls, role: Role, *, user: str | None = None, doc_types: Iterable[DocType] | None = None
+    ) -> SearchFilter:
         types = frozenset(doc_types) if doc_types else None
         if role is Role.OFFICER:
             return cls(doc_types=types)

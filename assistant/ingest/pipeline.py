@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from assistant.errors import ConfigError, IngestError, UnsupportedFileError
+from assistant.errors import ConfigError, IngestError
+from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.ingest.loaders import (
     CsvLoader,
     DocxLoader,
@@ -38,7 +39,6 @@ from assistant.ingest.loaders import (
 )
 from assistant.ingest.manifest import Manifest, ManifestEntry
 from assistant.ingest.splitter import ChineseSplitter
-from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.records import Chunk, DocType, FileError, IngestReport
 
 __all__ = ["FOLDER_TYPES", "Ingestor", "Progress", "discover", "reconcile"]
@@ -47,7 +47,14 @@ __all__ = ["FOLDER_TYPES", "Ingestor", "Progress", "discover", "reconcile"]
 PIPELINE_VERSION = "1"
 
 LOADERS: tuple[Loader, ...] = (
-    MarkdownLoader(), TextLoader(), PdfLoader(), DocxLoader(), HtmlLoader(), CsvLoader(), XlsxLoader(), JsonlLoader(),
+    MarkdownLoader(),
+    TextLoader(),
+    PdfLoader(),
+    DocxLoader(),
+    HtmlLoader(),
+    CsvLoader(),
+    XlsxLoader(),
+    JsonlLoader(),
 )
 LOADER_BY_SUFFIX = {suffix: loader for loader in LOADERS for suffix in loader.extensions}
 
@@ -236,7 +243,7 @@ class Ingestor:
             except IngestError as exc:  # the old chunks of this file stay searchable
                 errors.append(FileError(str(file), exc.detail))
                 continue
-            except Exception as exc:  # noqa: BLE001 - a loader bug must not stop the others
+            except Exception as exc:
                 errors.append(FileError(str(file), f"无法读取：{type(exc).__name__}: {exc}"))
                 continue
             plan = _Plan(ref, key, fingerprint)
@@ -250,7 +257,9 @@ class Ingestor:
             plans.append(plan)
         return plans, unchanged
 
-    def _apply(self, plan: _Plan, manifest: Manifest, owners: dict[str, str], errors: list[FileError]) -> tuple[int, int]:
+    def _apply(
+        self, plan: _Plan, manifest: Manifest, owners: dict[str, str], errors: list[FileError]
+    ) -> tuple[int, int]:
         old = set(manifest.files[plan.key].chunk_ids) if plan.key in manifest.files else set()
         chunks: list[Chunk] = []
         for chunk in plan.chunks:
@@ -266,7 +275,9 @@ class Ingestor:
         stale = sorted(old - new_ids)
         self.index.dense.delete(stale)
         self.index.keyword.delete(stale)
-        manifest.files[plan.key] = ManifestEntry(plan.fingerprint, (plan.ref.doc_type or DocType.POLICY).value, sorted(new_ids))
+        manifest.files[plan.key] = ManifestEntry(
+            plan.fingerprint, (plan.ref.doc_type or DocType.POLICY).value, sorted(new_ids)
+        )
         for chunk_id in new_ids:
             owners[chunk_id] = plan.key
         manifest.save()

@@ -24,12 +24,12 @@ from assistant.errors import UnknownColumnsError
 from assistant.records import DocType, MetaValue, SourceDocument, Visibility
 
 __all__ = [
+    "SCHEMAS",
     "AgencyRecord",
     "DemandRecord",
     "GenericRecord",
     "PatentRecord",
     "RecordSchema",
-    "SCHEMAS",
     "rows_to_documents",
 ]
 
@@ -114,12 +114,15 @@ class PatentRecord(RecordSchema):
 
     id: str | None = Field(
         default=None,
-        validation_alias=_names("申请号", "公开号", "专利号", "公开（公告）号", "application_no",
-                                "publication_number", "patent_no", "id"),
+        validation_alias=_names(
+            "申请号", "公开号", "专利号", "公开（公告）号", "application_no", "publication_number", "patent_no", "id"
+        ),
     )
     title: str = Field(default="", validation_alias=_names("名称", "标题", "专利名称", "发明名称", "title"))
     abstract: str = Field(default="", validation_alias=_names("摘要", "abstract"))
-    applicant: str = Field(default="", validation_alias=_names("申请人", "专利权人", "申请（专利权）人", "applicant", "assignee"))
+    applicant: str = Field(
+        default="", validation_alias=_names("申请人", "专利权人", "申请（专利权）人", "applicant", "assignee")
+    )
     inventors: str = Field(default="", validation_alias=_names("发明人", "inventors", "inventor"))
     ipc: str = Field(default="", validation_alias=_names("IPC分类号", "IPC", "主分类号", "ipc", "ipc_subclasses"))
     filing_date: str = Field(default="", validation_alias=_names("申请日", "filing_date", "application_date"))
@@ -169,12 +172,20 @@ class AgencyRecord(RecordSchema):
     fields: str = Field(default="", validation_alias=_names("服务领域", "fields"))
     region: str = Field(default="", validation_alias=_names("所在地区", "地区", "region"))
     voucher_eligible: bool = Field(default=False, validation_alias=_names("创新券可用", "voucher_eligible"))
-    service_frequency: float | None = Field(default=None, ge=0, le=100, validation_alias=_names("服务频率", "service_frequency"))
+    service_frequency: float | None = Field(
+        default=None, ge=0, le=100, validation_alias=_names("服务频率", "service_frequency")
+    )
     capability: float | None = Field(default=None, ge=0, le=100, validation_alias=_names("服务能力", "capability"))
     quality: float | None = Field(default=None, ge=0, le=100, validation_alias=_names("服务质量", "quality"))
-    internal_control: float | None = Field(default=None, ge=0, le=100, validation_alias=_names("内控体系", "internal_control"))
-    performance_record: float | None = Field(default=None, ge=0, le=100, validation_alias=_names("履约记录", "performance_record"))
-    integrity_record: float | None = Field(default=None, ge=0, le=100, validation_alias=_names("诚信记录", "integrity_record"))
+    internal_control: float | None = Field(
+        default=None, ge=0, le=100, validation_alias=_names("内控体系", "internal_control")
+    )
+    performance_record: float | None = Field(
+        default=None, ge=0, le=100, validation_alias=_names("履约记录", "performance_record")
+    )
+    integrity_record: float | None = Field(
+        default=None, ge=0, le=100, validation_alias=_names("诚信记录", "integrity_record")
+    )
     assessment_year: int | None = Field(default=None, validation_alias=_names("评估年度", "assessment_year"))
     contact: str = Field(default="", validation_alias=_names("联系人", "contact"))
     phone: str = Field(default="", validation_alias=_names("联系电话", "电话", "phone"))
@@ -196,7 +207,9 @@ class GenericRecord(RecordSchema):
 
     id: str | None = Field(default=None, validation_alias=_names("编号", "id"))
     title: str = Field(default="", validation_alias=_names("标题", "名称", "问题", "title", "question"))
-    content: str = Field(default="", validation_alias=_names("内容", "正文", "答案", "摘要", "content", "text", "answer", "abstract"))
+    content: str = Field(
+        default="", validation_alias=_names("内容", "正文", "答案", "摘要", "content", "text", "answer", "abstract")
+    )
 
 
 def _parse_flag(value: Any) -> Any:
@@ -267,14 +280,14 @@ def rows_to_documents(
 
     documents = []
     for number, row in enumerate(rows, start=1):
-        cleaned = {
-            k: (_parse_flag(v) if k in _bool_headers(schema) else _clean(v)) for k, v in row.items()
-        }
+        cleaned = {k: (_parse_flag(v) if k in _bool_headers(schema) else _clean(v)) for k, v in row.items()}
         try:
             record = schema.model_validate(cleaned)
         except ValidationError as exc:
             problem = exc.errors()[0]
-            raise UnknownColumnsError(source, f"第 {number} 行字段 {problem['loc'][0]} 无效：{problem['msg']}") from None
+            raise UnknownColumnsError(
+                source, f"第 {number} 行字段 {problem['loc'][0]} 无效：{problem['msg']}"
+            ) from None
         body = record.text()
         if not body.strip():
             continue

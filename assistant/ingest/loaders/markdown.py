@@ -34,7 +34,7 @@ def parse_front_matter(text: str, path: object) -> tuple[dict[str, Any], str]:
         raise CorruptFileError(str(path), f"front matter 不是有效的 YAML：{exc}".splitlines()[0]) from None
     if not isinstance(data, dict):
         raise CorruptFileError(str(path), "front matter 应为键值对")
-    return data, text[match.end():]
+    return data, text[match.end() :]
 
 
 def _flatten(value: Any) -> MetaValue:

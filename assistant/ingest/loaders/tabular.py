@@ -89,6 +89,7 @@ class JsonlLoader(_TableLoader):
                 raise CorruptFileError(path, f"第 {number} 行不是有效的 JSON：{exc.msg}") from None
             if not isinstance(value, dict):
                 raise CorruptFileError(path, f"第 {number} 行应为 JSON 对象")
-            rows.append({k: (json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v)
-                         for k, v in value.items()})
+            rows.append(
+                {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v) for k, v in value.items()}
+            )
         return rows

