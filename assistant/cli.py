@@ -49,6 +49,11 @@ def _guard(action: Callable[[], T]) -> T:
         _fail(str(exc).splitlines()[0])
 
 
+def _read_query(argument: str) -> str:
+    """The query argument, or standard input when it is "-" (for text too long for argv)."""
+    return sys.stdin.read() if argument == "-" else argument
+
+
 def _print_json(payload: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
 
@@ -119,7 +124,7 @@ def ingest(
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="问题或关键词。")],
+    query: Annotated[str, typer.Argument(help="问题或关键词；“-” 表示从标准输入读取。")],
     k: Annotated[int, typer.Option("-k", min=1, max=100, help="返回条数。")] = 10,
     doc_type: TypeOption = None,
     role: RoleOption = "researcher",
@@ -134,7 +139,7 @@ def search(
     from assistant.query import clean_query
     from assistant.records import DocType
 
-    text, warning = _guard(lambda: clean_query(query))
+    text, warning = _guard(lambda: clean_query(_read_query(query)))
     if warning:
         typer.echo(f"警告：{warning}", err=True)
     kinds = _guard(lambda: [DocType.from_str(doc_type)]) if doc_type else None

