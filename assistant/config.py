@@ -52,6 +52,12 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "KEZHUAN_OPENAI_BASE_URL")
     )
     llm_model: str = "gpt-4o-mini"
+    llm_timeout: float = Field(default=60.0, gt=0, description="Seconds before an LLM call falls back.")
+
+    @property
+    def llm_enabled(self) -> bool:
+        """An LLM is used when an API key is configured."""
+        return bool(self.openai_api_key)
 
     @property
     def embedding_cache_dir(self) -> Path:

@@ -13,7 +13,9 @@ from enum import StrEnum
 from typing import Any
 
 __all__ = [
+    "Answer",
     "Chunk",
+    "Citation",
     "DocType",
     "FileError",
     "Hit",
@@ -197,4 +199,49 @@ class IngestReport:
             "chunks_added": self.chunks_added,
             "chunks_removed": self.chunks_removed,
             "errors": [e.to_dict() for e in self.errors],
+        }
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where one [n] of an answer points: a chunk and the sentence quoted from it verbatim."""
+
+    n: int
+    chunk: Chunk
+    quote: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "doc_id": self.chunk.doc_id,
+            "title": self.chunk.title,
+            "source": self.chunk.source,
+            "locator": self.chunk.locator,
+            "quote": self.quote,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer with its citations, as ``kezhuan ask`` prints it.
+
+    ``query`` is the standalone question actually searched (a follow-up rewritten with
+    the conversation); ``notice`` tells the user about a fallback (e.g. the LLM failed).
+    """
+
+    text: str
+    citations: tuple[Citation, ...] = ()
+    intent: str = "policy_question"
+    mode: str = "extractive"
+    grounded: bool = True
+    query: str = ""
+    notice: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "answer": self.text,
+            "citations": [c.to_dict() for c in self.citations],
+            "intent": self.intent,
+            "mode": self.mode,
+            "grounded": self.grounded,
         }

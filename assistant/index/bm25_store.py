@@ -115,6 +115,12 @@ class BM25Store:
         found = sum(w for t, w in weights.items() if t in set(entry.tokens))
         return found / total if total else 0.0
 
+    def document_frequency(self, term: str) -> int:
+        """In how many chunks ``term`` occurs."""
+        if self._dirty:
+            self._build()
+        return self._document_frequency.get(term, 0)
+
     def idf(self, term: str) -> float:
         """Smoothed inverse document frequency; unseen terms get the highest weight."""
         n = max(len(self._entries), 1)

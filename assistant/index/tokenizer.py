@@ -18,7 +18,7 @@ import logging
 import re
 from functools import lru_cache
 
-__all__ = ["DOMAIN_TERMS", "STOPWORDS", "tokenize"]
+__all__ = ["DOMAIN_TERMS", "STOPWORDS", "nouns", "tokenize"]
 
 PROTECTED = re.compile(
     "|".join(
@@ -251,3 +251,14 @@ def _words(jieba, text: str) -> list[str]:  # type: ignore[no-untyped-def]
         for w in (w.strip() for w in jieba.cut_for_search(text))
         if w and WORD.search(w) and w not in STOPWORDS
     ]
+
+
+NOUN_TAGS = ("n", "eng", "vn")  # jieba POS tags of nouns (n, nr, ns, nt, nz …), English words, verbal nouns
+
+
+def nouns(text: str) -> list[str]:
+    """The nouns of ``text`` (place and organisation names included), lower-cased."""
+    import jieba.posseg
+
+    _jieba()
+    return [p.word.lower() for p in jieba.posseg.cut(text) if p.flag.startswith(NOUN_TAGS) and len(p.word) >= 2]

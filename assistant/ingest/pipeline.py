@@ -44,7 +44,7 @@ from assistant.records import Chunk, DocType, FileError, IngestReport
 __all__ = ["FOLDER_TYPES", "Ingestor", "Progress", "discover", "reconcile"]
 
 # Bump when loading or splitting changes, so every file is re-chunked once.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 LOADERS: tuple[Loader, ...] = (
     MarkdownLoader(),

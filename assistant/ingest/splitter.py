@@ -54,6 +54,24 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE_END.split(text) if s and s.strip()]
 
 
+def _sentence_units(text: str) -> list[tuple[str, bool]]:
+    """Sentences with a flag telling whether a line break followed (kept when re-joining)."""
+    units: list[tuple[str, bool]] = []
+    for line in text.splitlines():
+        sentences = split_sentences(line)
+        units.extend((sentence, i == len(sentences) - 1) for i, sentence in enumerate(sentences))
+    return units
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A sentence (or a cut piece of an over-long one) and whether a line break followed it."""
+
+    text: str
+    line_end: bool
+    tokens: int
+
+
 @dataclass(frozen=True)
 class _Section:
     locator: str
@@ -123,27 +141,28 @@ class ChineseSplitter:
         if count_tokens(text) <= self.max_tokens:
             return [text]
         pieces: list[str] = []
-        current: list[tuple[str, int]] = []
+        current: list[_Unit] = []
         size = 0
-        for sentence in _bounded_sentences(text, self.max_tokens):
-            tokens = count_tokens(sentence)
-            if current and size + tokens > self.max_tokens:
-                pieces.append(_join(s for s, _ in current))
-                current, size = self._overlap(current)
-            current.append((sentence, tokens))
-            size += tokens
+        for sentence, line_end in _sentence_units(text):
+            for part in _bounded(sentence, self.max_tokens):
+                unit = _Unit(part, line_end, count_tokens(part))
+                if current and size + unit.tokens > self.max_tokens:
+                    pieces.append(_join(current))
+                    current, size = self._overlap(current)
+                current.append(unit)
+                size += unit.tokens
         if current:
-            pieces.append(_join(s for s, _ in current))
+            pieces.append(_join(current))
         return pieces
 
-    def _overlap(self, sentences: list[tuple[str, int]]) -> tuple[list[tuple[str, int]], int]:
-        carried: list[tuple[str, int]] = []
+    def _overlap(self, units: list[_Unit]) -> tuple[list[_Unit], int]:
+        carried: list[_Unit] = []
         size = 0
-        for sentence, tokens in reversed(sentences):
-            if size + tokens > self.overlap_tokens:
+        for unit in reversed(units):
+            if size + unit.tokens > self.overlap_tokens:
                 break
-            carried.insert(0, (sentence, tokens))
-            size += tokens
+            carried.insert(0, unit)
+            size += unit.tokens
         return carried, size
 
 
@@ -205,34 +224,35 @@ def _markdown_sections(text: str, title: str) -> Iterator[_Section]:
     yield from flush()
 
 
-def _bounded_sentences(text: str, max_tokens: int) -> Iterator[str]:
-    """Sentences, with any single sentence longer than the budget cut at commas or by length."""
-    for sentence in split_sentences(text):
-        if count_tokens(sentence) <= max_tokens:
-            yield sentence
-            continue
-        part = ""
-        for clause in re.split(r"(?<=[，,、：:])", sentence):
-            while count_tokens(clause) > max_tokens:  # no punctuation to cut at: cut by length
-                cut = max(1, len(clause) * max_tokens // count_tokens(clause))
-                if part:
-                    yield part
-                    part = ""
-                yield clause[:cut]
-                clause = clause[cut:]
-            if part and count_tokens(part + clause) > max_tokens:
+def _bounded(sentence: str, max_tokens: int) -> Iterator[str]:
+    """The sentence, or pieces of it cut at commas (or by length) when it exceeds the budget."""
+    if count_tokens(sentence) <= max_tokens:
+        yield sentence
+        return
+    part = ""
+    for clause in re.split(r"(?<=[，,、：:])", sentence):
+        while count_tokens(clause) > max_tokens:  # no punctuation to cut at: cut by length
+            cut = max(1, len(clause) * max_tokens // count_tokens(clause))
+            if part:
                 yield part
                 part = ""
-            part += clause
-        if part:
+            yield clause[:cut]
+            clause = clause[cut:]
+        if part and count_tokens(part + clause) > max_tokens:
             yield part
+            part = ""
+        part += clause
+    if part:
+        yield part
 
 
-def _join(sentences: Iterator[str] | list[str]) -> str:
-    """Join sentences: Chinese needs no space between them; paragraph breaks are lost on purpose."""
+def _join(units: list[_Unit]) -> str:
+    """Join sentences as they stood: Chinese needs no space between them, line breaks are kept."""
     out = ""
-    for sentence in sentences:
-        if out and out[-1].isascii() and out[-1].isalnum() and sentence[:1].isascii():
+    for i, unit in enumerate(units):
+        if i and units[i - 1].line_end:
+            out += "\n"
+        elif out and out[-1].isascii() and out[-1].isalnum() and unit.text[:1].isascii():
             out += " "
-        out += sentence
+        out += unit.text
     return out
