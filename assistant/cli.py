@@ -165,21 +165,74 @@ def search(
         typer.echo(f"    {snippet}")
 
 
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="问题；“-” 表示从标准输入读取。")],
+    role: RoleOption = "researcher",
+    user: Annotated[str | None, typer.Option("--user", help="研究人员编号：可引用本人的披露。")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """有引用的问答：离线抽取作答，配置 OPENAI_API_KEY 后由大模型作答。"""
+    from assistant.index.knowledge_index import KnowledgeIndex
+    from assistant.index.visibility import Role
+    from assistant.query import clean_query
+    from assistant.records import Answer
+    from assistant.tasks.qa import QuestionAnswerer
+
+    text, warning = _guard(lambda: clean_query(_read_query(question)))
+    if warning:
+        typer.echo(f"警告：{warning}", err=True)
+    who = _guard(lambda: Role.from_str(role))
+    settings = Settings()
+    qa = _guard(lambda: QuestionAnswerer(KnowledgeIndex(settings), settings))
+    streamed: list[str] = []
+
+    def run() -> Answer:
+        final: Answer | None = None
+        for item in qa.stream(text, role=who, user=user or settings.user):
+            if isinstance(item, Answer):
+                final = item
+            elif not as_json:  # show the answer as it is produced
+                streamed.append(item)
+                typer.echo(item, nl=False)
+        assert final is not None
+        return final
+
+    final = _guard(run)
+    if as_json:
+        _print_json(final.to_dict())
+        return
+    if final.notice:
+        typer.echo(f"\n提示：{final.notice}", err=True)
+    if "".join(streamed) != final.text:
+        typer.echo(f"\n\n{final.text}", nl=False)
+    typer.echo("")
+    for citation in final.citations:
+        typer.echo(f"[{citation.n}] 《{citation.chunk.title}》{citation.chunk.locator}：{citation.quote}")
+
+
 @app.command(name="eval")
 def evaluate(
-    suite: Annotated[str, typer.Option("--suite", help="retrieval（法规检索）| kb（知识库检索）")] = "retrieval",
+    suite: Annotated[
+        str, typer.Option("--suite", help="retrieval（法规检索）| kb（知识库检索）| qa（问答）")
+    ] = "retrieval",
     corpus: Annotated[Path | None, typer.Option("--corpus", help="被索引的文件夹（默认按评测集而定）。")] = None,
     questions: Annotated[Path | None, typer.Option("--questions", help="问题集 JSONL。")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """运行评测：在临时索引上比较 dense、keyword 与混合检索。"""
+    from assistant.evaluation.qa import run_qa_suite
     from assistant.evaluation.retrieval import SUITES, run_retrieval_suite
 
-    if suite not in SUITES:
-        _fail(f"未知的评测集 {suite!r}；可选：{', '.join(SUITES)}")
-    report = _guard(
-        lambda: run_retrieval_suite(SUITES[suite], Settings(), corpus=corpus, questions=questions, log=not as_json)
-    )
+    report: Any
+    if suite == "qa":
+        report = _guard(lambda: run_qa_suite(Settings(), knowledge=corpus or Path("knowledge"), log=not as_json))
+    elif suite in SUITES:
+        report = _guard(
+            lambda: run_retrieval_suite(SUITES[suite], Settings(), corpus=corpus, questions=questions, log=not as_json)
+        )
+    else:
+        _fail(f"未知的评测集 {suite!r}；可选：{', '.join([*SUITES, 'qa'])}")
     if as_json:
         _print_json(report.to_dict())
     else:

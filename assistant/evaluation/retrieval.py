@@ -27,7 +27,7 @@ from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Role
 from assistant.ingest.pipeline import Ingestor
 
-__all__ = ["SUITES", "Question", "RetrievalReport", "Suite", "load_questions", "run_retrieval_suite"]
+__all__ = ["SUITES", "Question", "RetrievalReport", "Suite", "load_questions", "run_retrieval_suite", "temporary_index"]
 
 DEPTH = 10  # MRR is computed over the top 10
 MODES = (FusionMode.DENSE, FusionMode.KEYWORD, FusionMode.RRF, FusionMode.ADAPTIVE)
@@ -161,7 +161,7 @@ def run_retrieval_suite(
     if not corpus.exists():
         raise InputError(f"评测语料不存在：{corpus}（需要仓库旁的 ../shared/corpus）")
     items = load_questions(questions or suite.questions)
-    with _temporary_index(settings) as index:
+    with temporary_index(settings) as index:
         if log:
             print(f"正在索引 {corpus} …", file=sys.stderr)
         Ingestor(index).ingest([corpus])
@@ -175,7 +175,7 @@ def run_retrieval_suite(
         return RetrievalReport(suite.name, len(items), index.dense.count(), modes)
 
 
-class _temporary_index:
+class temporary_index:
     """A fresh index in a temp dir that reuses the configured embedding cache."""
 
     def __init__(self, settings: Settings) -> None:

@@ -111,8 +111,12 @@ class _Candidate:
     coverage: float
 
 
-def _table_row_as_text(sentence: str) -> str:
-    """ "| 转让 | 不低于70% |" reads as "转让：不低于70%。"; other sentences are unchanged."""
+MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|`")
+
+
+def _as_prose(sentence: str) -> str:
+    """How a quoted sentence reads in an answer: Markdown marks dropped, table rows as "cell：cell"."""
+    sentence = MARKDOWN_EMPHASIS.sub("", sentence)
     if not sentence.startswith("|"):
         return sentence
     cells = [c.strip() for c in sentence.strip("|").split("|") if c.strip()]
@@ -200,7 +204,7 @@ class ExtractiveComposer:
                 score += PROVENANCE_BONUS
             if HYPOTHETICAL.search(sentence):
                 score -= HYPOTHETICAL_PENALTY
-            display = _table_row_as_text(sentence)
+            display = _as_prose(sentence)
             candidates.append(_Candidate(rank, position, chunk, sentence, display, score, float(similarity), keyword))
         return candidates
 

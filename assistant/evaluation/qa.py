@@ -1,0 +1,139 @@
+"""Answer evaluation: key-fact recall, citation validity and refusal accuracy.
+
+Over ``evals/policy_qa.jsonl`` (questions with the facts a correct answer must state)
+and ``evals/negative.jsonl`` (questions the knowledge base cannot answer), on a
+temporary index of ``knowledge/``. Runs offline always, and in LLM mode too when an
+API key is configured.
+
+Usage example::
+
+    report = run_qa_suite(Settings())
+    print(report.table())
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Settings
+from assistant.errors import InputError
+from assistant.evaluation.retrieval import temporary_index
+from assistant.generate.citations import quote_is_verbatim
+from assistant.index.visibility import Role
+from assistant.ingest.pipeline import Ingestor
+from assistant.records import Answer
+from assistant.tasks.qa import QuestionAnswerer
+
+__all__ = ["QAReport", "fact_is_stated", "run_qa_suite"]
+
+KNOWLEDGE = Path("knowledge")
+POLICY_QA = Path("evals/policy_qa.jsonl")
+NEGATIVES = Path("evals/negative.jsonl")
+
+
+def _normalise(text: str) -> str:
+    return "".join(text.split()).replace("％", "%").replace("，", ",")
+
+
+def fact_is_stated(fact: str, answer: str) -> bool:
+    """Is the key fact in the answer (whitespace and full-width forms aside)?"""
+    return _normalise(fact) in _normalise(answer)
+
+
+@dataclass
+class ModeResult:
+    """Counts for one mode (offline or LLM)."""
+
+    facts_found: int = 0
+    facts_total: int = 0
+    citations_valid: int = 0
+    citations_total: int = 0
+    answered: int = 0
+    questions: int = 0
+    refused: int = 0
+    negatives: int = 0
+    missed: list[str] = field(default_factory=list)
+
+    def add_answer(self, question_id: str, facts: list[str], answer: Answer) -> None:
+        self.questions += 1
+        self.answered += answer.grounded
+        found = [fact_is_stated(f, answer.text) for f in facts]
+        self.facts_found += sum(found)
+        self.facts_total += len(facts)
+        if not all(found):
+            self.missed.append(question_id)
+        self.add_citations(answer)
+
+    def add_citations(self, answer: Answer) -> None:
+        for citation in answer.citations:
+            self.citations_total += 1
+            self.citations_valid += quote_is_verbatim(citation.quote, citation.chunk.text)
+
+    def to_dict(self) -> dict[str, Any]:
+        def ratio(a: int, b: int) -> float:
+            return round(a / b, 3) if b else 0.0
+
+        return {
+            "key_fact_recall": ratio(self.facts_found, self.facts_total),
+            "citation_validity": ratio(self.citations_valid, self.citations_total),
+            "answered_rate": ratio(self.answered, self.questions),
+            "refusal_accuracy": ratio(self.refused, self.negatives),
+            "questions": self.questions,
+            "negatives": self.negatives,
+            "missed_facts": self.missed,
+        }
+
+
+@dataclass
+class QAReport:
+    modes: dict[str, ModeResult]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"suite": "qa", "modes": {name: result.to_dict() for name, result in self.modes.items()}}
+
+    def table(self) -> str:
+        lines = [f"{'mode':<12}{'关键事实召回':>10}{'引用有效率':>10}{'作答率':>8}{'拒答准确率':>10}"]
+        for name, result in self.modes.items():
+            d = result.to_dict()
+            lines.append(
+                f"{name:<12}{d['key_fact_recall']:>14.3f}{d['citation_validity']:>13.3f}"
+                f"{d['answered_rate']:>11.3f}{d['refusal_accuracy']:>13.3f}"
+            )
+        return "\n".join(lines)
+
+
+def _load(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        raise InputError(f"找不到评测问题集：{path}")
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def run_qa_suite(settings: Settings, *, knowledge: Path = KNOWLEDGE, log: bool = True) -> QAReport:
+    """Ingest ``knowledge`` into a temporary index and score answers in every available mode."""
+    questions, negatives = _load(POLICY_QA), _load(NEGATIVES)
+    modes: dict[str, ModeResult] = {}
+    with temporary_index(settings) as index:
+        if log:
+            print(f"正在索引 {knowledge} …", file=sys.stderr)
+        Ingestor(index).ingest([knowledge])
+        runs = [("extractive", settings.model_copy(update={"openai_api_key": None}))]
+        if settings.llm_enabled:
+            runs.append(("llm", settings))
+        for name, mode_settings in runs:
+            qa = QuestionAnswerer(index, mode_settings)
+            result = modes.setdefault(name, ModeResult())
+            for row in questions:
+                answer = qa.answer(row["question"], role=Role.from_str(row.get("role", "researcher")))
+                result.add_answer(str(row["id"]), list(row.get("key_facts", [])), answer)
+            for row in negatives:
+                answer = qa.answer(row["question"])
+                result.negatives += 1
+                result.refused += not answer.grounded
+                result.add_citations(answer)
+            if log:
+                print(f"{name}: 完成 {len(questions)} 个问题、{len(negatives)} 个无答案问题", file=sys.stderr)
+    return QAReport(modes)
