@@ -12,6 +12,7 @@ from assistant.config import Settings
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.ingest.pipeline import Ingestor
 from tests.corpus import write_corpus
+from tests.openai_stub import OpenAIStub
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -67,3 +68,21 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} 不存在（共享语料不在仓库旁）")
     return path
+
+
+@pytest.fixture(scope="session")
+def knowledge_index(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> Iterator[KnowledgeIndex]:
+    """The shipped knowledge base, indexed once per session with the real model."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("knowledge-index"), cache_dir=embedding_cache)
+    index = KnowledgeIndex(settings)
+    report = Ingestor(index).ingest([REPO / "knowledge"])
+    assert not report.errors, report.errors
+    yield index
+    index.close()
+
+
+@pytest.fixture
+def openai_stub() -> Iterator[OpenAIStub]:
+    """A real OpenAI-compatible server on 127.0.0.1 with a scripted model."""
+    with OpenAIStub() as stub:
+        yield stub

@@ -46,7 +46,11 @@ def test_faq_has_at_least_eighty_cited_pairs() -> None:
 def test_every_sample_record_is_marked_sample() -> None:
     counts = {}
     for folder in ("patents", "agencies", "demands"):
-        rows = [row for path in sorted((KNOWLEDGE / folder).glob("*.csv")) for row in csv.DictReader(path.open(encoding="utf-8-sig"))]
+        rows = [
+            row
+            for path in sorted((KNOWLEDGE / folder).glob("*.csv"))
+            for row in csv.DictReader(path.open(encoding="utf-8-sig"))
+        ]
         assert rows, folder
         assert all(row["样例数据"].strip().lower() == "true" for row in rows), folder
         counts[folder] = rows
@@ -54,7 +58,11 @@ def test_every_sample_record_is_marked_sample() -> None:
     assert len(counts["demands"]) >= 120
     whitelisted = [r for r in counts["agencies"] if r["是否白名单"] == "是"]
     assert len(whitelisted) == 23 and len(counts["agencies"]) - len(whitelisted) >= 5
-    names = [r["申请人"] for r in counts["patents"]] + [r["企业名称"] for r in counts["demands"]] + [r["机构名称"] for r in counts["agencies"]]
+    names = (
+        [r["申请人"] for r in counts["patents"]]
+        + [r["企业名称"] for r in counts["demands"]]
+        + [r["机构名称"] for r in counts["agencies"]]
+    )
     assert all(part.startswith("示例") for name in names for part in name.split("；")), "sample bodies are fictional"
 
 
@@ -79,7 +87,11 @@ def test_no_committed_text_repeats_the_shared_sources() -> None:
             for name in files:
                 if name.endswith((".md", ".txt", ".jsonl", ".csv", ".json")) and name not in ("SOURCES.md", "BRIEF.md"):
                     reference |= _windows(Path(dirpath, name).read_text(encoding="utf-8", errors="ignore"))
-    mine = [p for p in list(KNOWLEDGE.rglob("*")) + list((REPO / "evals").rglob("*")) if p.suffix in {".md", ".csv", ".jsonl"}]
+    mine = [
+        p
+        for p in list(KNOWLEDGE.rglob("*")) + list((REPO / "evals").rglob("*"))
+        if p.suffix in {".md", ".csv", ".jsonl"}
+    ]
     copied = {str(p.relative_to(REPO)): len(_windows(p.read_text(encoding="utf-8")) & reference) for p in mine}
     assert {p: n for p, n in copied.items() if n} == {}
 
