@@ -1,14 +1,58 @@
-"""Heavy objects shared by all pages, created once per server process."""
+"""Heavy objects shared by all pages, created once per server process, and shared labels."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
 from assistant.config import Settings
 from assistant.index.knowledge_index import KnowledgeIndex
+from assistant.index.visibility import Role
+from assistant.ingest.pipeline import Ingestor
+from assistant.tasks.qa import QuestionAnswerer
+
+KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
+ROLE_LABELS = {Role.RESEARCHER: "科研人员", Role.OFFICER: "成果转化专员", Role.ENTERPRISE: "企业"}
 
 
 @st.cache_resource(show_spinner="正在加载索引与向量模型…")
 def get_index() -> KnowledgeIndex:
     """The index named by the environment (KEZHUAN_DATA_DIR …)."""
     return KnowledgeIndex(Settings())
+
+
+@st.cache_resource(show_spinner=False)
+def get_answerer() -> QuestionAnswerer:
+    """The question answerer; LLM mode when OPENAI_API_KEY is set."""
+    index = get_index()
+    return QuestionAnswerer(index, index.settings)
+
+
+class _StreamlitProgress:
+    """Shows the embedding progress of the first ingest as a progress bar."""
+
+    def __init__(self) -> None:
+        self._bar = st.progress(0.0, text="正在向量化知识库…")
+        self._total = 1
+        self._done = 0
+
+    def start(self, total_chunks: int) -> None:
+        self._total = max(total_chunks, 1)
+
+    def advance(self, chunks: int) -> None:
+        self._done += chunks
+        self._bar.progress(min(self._done / self._total, 1.0), text=f"正在向量化知识库：{self._done}/{self._total} 块")
+
+    def finish(self) -> None:
+        self._bar.empty()
+
+
+def ensure_index() -> KnowledgeIndex:
+    """The index, built from knowledge/ on first start when it is empty."""
+    index = get_index()
+    if index.keyword.count() == 0 and KNOWLEDGE_DIR.exists():
+        with st.status("首次启动：正在为内置知识库建立索引（约需几分钟）…", expanded=True) as status:
+            report = Ingestor(index).ingest([KNOWLEDGE_DIR], progress=_StreamlitProgress())
+            status.update(label=f"索引完成：{report.chunks_added} 个文本块", state="complete", expanded=False)
+    return index

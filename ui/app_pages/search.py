@@ -3,14 +3,11 @@
 import streamlit as st
 
 from assistant.errors import KezhuanError
-from assistant.index.visibility import Role
 from assistant.query import clean_query
-from ui.resources import get_index
-
-ROLE_LABELS = {Role.RESEARCHER: "科研人员", Role.OFFICER: "成果转化专员", Role.ENTERPRISE: "企业"}
+from ui.resources import ROLE_LABELS, ensure_index
 
 st.title("科转助手 · 知识检索")
-st.caption("检索政策指南、法规条文、样例专利、服务机构与企业需求。问答对话功能即将上线。")
+st.caption("检索政策指南、法规条文、样例专利、服务机构与企业需求。")
 role = st.sidebar.selectbox("我的身份", list(ROLE_LABELS), format_func=ROLE_LABELS.__getitem__, key="search_role")
 query = st.text_input("输入问题或关键词", key="search_query", placeholder="例如：高校科技成果转化奖励比例")
 if query:
@@ -18,7 +15,7 @@ if query:
         text, warning = clean_query(query)
         if warning:
             st.warning(warning)
-        hits = get_index().retriever().retrieve(text, top_k=8, role=role)
+        hits = ensure_index().retriever().retrieve(text, top_k=8, role=role)
     except KezhuanError as exc:
         st.error(str(exc))
         hits = []

@@ -1,0 +1,82 @@
+"""The chat page, driven headlessly with AppTest against the shipped knowledge base."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from assistant.index.knowledge_index import KnowledgeIndex
+from tests.conftest import REPO
+from tests.openai_stub import OpenAIStub
+
+APP = str(REPO / "ui" / "app.py")
+TIMEOUT = 120
+
+
+@pytest.fixture
+def app_env(knowledge_index: KnowledgeIndex, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Point the app at the session's knowledge index; no LLM unless a test adds one."""
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "KEZHUAN_USER", "KEZHUAN_CHROMA_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("KEZHUAN_DATA_DIR", str(knowledge_index.settings.data_dir))
+    monkeypatch.setenv("KEZHUAN_CACHE_DIR", str(knowledge_index.settings.embedding_cache_dir))
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    at.chat_input(key="chat_input").set_value(question).run(timeout=TIMEOUT)
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.usefixtures("app_env")
+class TestChatPage:
+    def test_answer_with_sources(self) -> None:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+        assert not at.exception
+        assert any("badge[模式：离线抽取]" in m.value for m in at.markdown)
+        ask(at, "上海高校科技成果转让净收入给研发团队的奖励不低于多少？")
+        answer = at.chat_message[1]
+        assert "70%" in answer.markdown[0].value and "[1]" in answer.markdown[0].value
+        sources = answer.expander[0]
+        assert "出处" in sources.label
+        assert any("奖励与收益分配指南" in m.value for m in sources.markdown)
+
+    def test_refusal_shows_a_notice(self) -> None:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+        ask(at, "深圳的高校把专利转让出去，给科研团队的奖励比例最低是多少？")
+        answer = at.chat_message[1]
+        assert "没有找到" in answer.markdown[0].value
+        assert answer.warning and "没有找到直接依据" in answer.warning[0].value
+
+    def test_enterprise_role_never_sees_disclosures(self) -> None:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+        at.sidebar.selectbox(key="chat_role").set_value("enterprise").run()
+        ask(at, "灵犀-7型电解质是怎么制备的？")
+        rendered = " ".join(m.value for m in at.chat_message[1].markdown)
+        assert "灵犀" not in rendered
+
+    def test_follow_up_shows_the_rewritten_question_and_new_conversation_clears(self) -> None:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+        ask(at, "科技成果转让给企业，净收入奖励研发团队的比例最低是多少？")
+        ask(at, "那上海呢？")
+        assert any("检索问题：上海" in c.value for c in at.chat_message[3].caption)
+        at.sidebar.button(key="chat_new").click().run()
+        assert len(at.chat_message) == 0
+
+    def test_llm_mode_badge_and_answer(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        with OpenAIStub() as stub:
+            monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+            monkeypatch.setenv("OPENAI_BASE_URL", stub.base_url)
+            monkeypatch.setenv("KEZHUAN_LLM_MODEL", "stub-model")
+            at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+            assert any("badge[模式：stub-model]" in m.value for m in at.markdown)
+            ask(at, "上海高校科技成果转让净收入给研发团队的奖励不低于多少？")
+            text = at.chat_message[1].markdown[0].value
+            assert "[1]" in text and "[9]" not in text
+            assert stub.state.requests and stub.state.requests[-1]["stream"] is True

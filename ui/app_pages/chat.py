@@ -1,0 +1,81 @@
+"""智能问答: a cited chat over the knowledge base, role-aware, streaming."""
+
+import streamlit as st
+
+from assistant.errors import KezhuanError
+from assistant.records import Answer
+from ui.resources import ROLE_LABELS, ensure_index, get_answerer
+
+ensure_index()
+qa = get_answerer()
+
+with st.sidebar:
+    role = st.selectbox("我的身份", list(ROLE_LABELS), format_func=ROLE_LABELS.__getitem__, key="chat_role")
+    user = st.text_input("研究人员编号（可选）", key="chat_user", help="填写后可引用本人提交的披露材料")
+    if st.button("🆕 新对话", key="chat_new", use_container_width=True):
+        st.session_state.chat_messages = []
+
+st.title("科转助手 · 智能问答")
+st.badge(f"模式：{qa.mode_label}", color="blue" if qa.llm is None else "green")
+st.caption("回答只依据知识库，每句话都标注出处；知识库没有依据时会明确说明。")
+
+if "chat_messages" not in st.session_state:
+    st.session_state.chat_messages = []
+
+
+def show_answer(answer: Answer, number: int) -> None:
+    """The parts under an answer: notices, the rewritten question, the sources."""
+    if answer.notice:
+        st.info(answer.notice)
+    if not answer.grounded and answer.citations:
+        st.warning("知识库中没有找到直接依据，以上为最接近的资料。")
+    if answer.query and answer.query != st.session_state.chat_messages[number - 1]["content"]:
+        st.caption(f"检索问题：{answer.query}")
+    if answer.citations:
+        with st.expander(f"出处（{len(answer.citations)}）"):
+            for citation in answer.citations:
+                chunk = citation.chunk
+                st.markdown(f"**[{citation.n}] {chunk.title}** · {chunk.locator}")
+                st.markdown(f"> {citation.quote}")
+                st.caption(chunk.source)
+    st.feedback("thumbs", key=f"chat_feedback_{number}")
+
+
+for number, message in enumerate(st.session_state.chat_messages):
+    with st.chat_message(message["role"]):
+        if message["role"] == "user":
+            st.markdown(message["content"])
+        else:
+            st.markdown(message["answer"].text)
+            show_answer(message["answer"], number)
+
+if prompt := st.chat_input("请输入问题，例如：上海高校转让成果，研发团队的奖励不低于多少？", key="chat_input"):
+    history = [
+        m["answer"].query for m in st.session_state.chat_messages if m["role"] == "assistant" and m["answer"].query
+    ]
+    st.session_state.chat_messages.append({"role": "user", "content": prompt})
+    with st.chat_message("user"):
+        st.markdown(prompt)
+    with st.chat_message("assistant"):
+        final: dict[str, Answer] = {}
+
+        def tokens():  # text for st.write_stream; the final Answer is kept aside
+            for item in qa.stream(prompt, history=history, role=role, user=user or None):
+                if isinstance(item, Answer):
+                    final["answer"] = item
+                else:
+                    yield item
+
+        placeholder = st.empty()
+        try:
+            with placeholder:
+                streamed = st.write_stream(tokens())
+        except KezhuanError as exc:
+            placeholder.error(str(exc))
+            st.session_state.chat_messages.pop()
+        else:
+            answer = final["answer"]
+            if streamed != answer.text:  # citations were cleaned or a fallback replaced the stream
+                placeholder.markdown(answer.text)
+            st.session_state.chat_messages.append({"role": "assistant", "answer": answer})
+            show_answer(answer, len(st.session_state.chat_messages) - 1)
