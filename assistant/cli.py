@@ -211,6 +211,40 @@ def ask(
         typer.echo(f"[{citation.n}] 《{citation.chunk.title}》{citation.chunk.locator}：{citation.quote}")
 
 
+@app.command()
+def match(
+    demand: Annotated[str | None, typer.Option("--demand", help="需求描述文本。")] = None,
+    demand_id: Annotated[str | None, typer.Option("--demand-id", help="已索引需求的编号，如 D-A001。")] = None,
+    patent_id: Annotated[str | None, typer.Option("--patent-id", help="已索引专利的申请号：为它找企业需求。")] = None,
+    k: Annotated[int, typer.Option("-k", min=1, max=100, help="返回条数。")] = 10,
+    role: RoleOption = "enterprise",
+    user: Annotated[str | None, typer.Option("--user", help="研究人员编号。")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """供需匹配：需求找技术（--demand / --demand-id），或技术找企业（--patent-id）。"""
+    from assistant.index.knowledge_index import KnowledgeIndex
+    from assistant.index.visibility import Role
+    from assistant.tasks.matching import Matcher
+
+    if sum(x is not None for x in (demand, demand_id, patent_id)) != 1:
+        _fail("请只给出 --demand、--demand-id、--patent-id 之一")
+    who = _guard(lambda: Role.from_str(role))
+    matcher = Matcher(_guard(lambda: KnowledgeIndex(Settings())))
+    if patent_id is not None:
+        result = _guard(lambda: matcher.for_patent(patent_id, k=k, role=who, user=user))
+    else:
+        result = _guard(lambda: matcher.for_demand(demand, demand_id=demand_id, k=k, role=who, user=user))
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    if not result.matches:
+        typer.echo("没有找到匹配项。")
+    for number, found in enumerate(result.matches, start=1):
+        typer.echo(f"[{number}] {found.chunk.title}（{found.chunk.doc_id}）  得分 {found.score:.3f}")
+        for reason in found.reasons:
+            typer.echo(f"    · {reason}")
+
+
 @app.command(name="eval")
 def evaluate(
     suite: Annotated[
@@ -221,18 +255,21 @@ def evaluate(
     as_json: JsonOption = False,
 ) -> None:
     """运行评测：在临时索引上比较 dense、keyword 与混合检索。"""
+    from assistant.evaluation.matching import run_matching_suite
     from assistant.evaluation.qa import run_qa_suite
     from assistant.evaluation.retrieval import SUITES, run_retrieval_suite
 
     report: Any
-    if suite == "qa":
+    if suite == "matching":
+        report = _guard(lambda: run_matching_suite(Settings(), log=not as_json))
+    elif suite == "qa":
         report = _guard(lambda: run_qa_suite(Settings(), knowledge=corpus or Path("knowledge"), log=not as_json))
     elif suite in SUITES:
         report = _guard(
             lambda: run_retrieval_suite(SUITES[suite], Settings(), corpus=corpus, questions=questions, log=not as_json)
         )
     else:
-        _fail(f"未知的评测集 {suite!r}；可选：{', '.join([*SUITES, 'qa'])}")
+        _fail(f"未知的评测集 {suite!r}；可选：{', '.join([*SUITES, 'qa', 'matching'])}")
     if as_json:
         _print_json(report.to_dict())
     else:

@@ -20,6 +20,7 @@ __all__ = [
     "FileError",
     "Hit",
     "IngestReport",
+    "Match",
     "MetaValue",
     "SourceDocument",
     "Visibility",
@@ -244,4 +245,25 @@ class Answer:
             "intent": self.intent,
             "mode": self.mode,
             "grounded": self.grounded,
+        }
+
+
+@dataclass(frozen=True)
+class Match:
+    """A ranked counterpart (a patent for a demand, or a demand for a patent) and why."""
+
+    chunk: Chunk
+    score: float
+    parts: dict[str, float] = field(default_factory=dict)
+    reasons: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.chunk.id,
+            "doc_id": self.chunk.doc_id,
+            "doc_type": self.chunk.doc_type.value,
+            "title": self.chunk.title,
+            "score": round(self.score, 4),
+            "reasons": list(self.reasons),
+            "score_parts": {k: round(v, 4) for k, v in self.parts.items()},
         }

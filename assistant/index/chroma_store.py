@@ -122,6 +122,14 @@ class ChromaStore:
         }
         return [by_id[i] for i in ids if i in by_id]
 
+    def find(self, doc_id: str) -> list[Chunk]:
+        """The chunks of one document (e.g. a patent by its application number)."""
+        page = self._collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        return [
+            Chunk.from_stored(t or "", dict(m or {}))
+            for t, m in zip(page["documents"] or [], page["metadatas"] or [], strict=True)
+        ]
+
     def search(self, query: str, k: int, search_filter: SearchFilter | None = None) -> list[Hit]:
         return self.search_by_vector(self.embedder.embed_query(query), k, search_filter)
 

@@ -1,0 +1,130 @@
+"""Matching evaluation: hit@1/5/10 and MRR of dense, plain RRF and the combined score.
+
+Three sets, each scored in all three modes in one run:
+
+- ``kb``: the demands shipped in ``knowledge/demands`` against the sample patents, with
+  the gold pairs written alongside them (``evals/matching_gold.jsonl``); the demand's
+  stated terms (industry, budget, maturity, cooperation) count in the combined score;
+- ``engineer`` and ``business``: free-text demands written for patents of
+  ``../shared/corpus/patents/cn_patents_applicant_abstract.jsonl``, in an engineer's and a
+  business owner's words, sharing few words with their gold patent
+  (``evals/check_demand_overlap.py`` checks that).
+
+Usage example::
+
+    print(run_matching_suite(Settings()).table())
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Settings
+from assistant.errors import InputError
+from assistant.evaluation.retrieval import temporary_index
+from assistant.index.visibility import Role
+from assistant.ingest.pipeline import Ingestor
+from assistant.tasks.matching import Matcher, MatchMode
+
+__all__ = ["MatchingReport", "run_matching_suite"]
+
+KNOWLEDGE = Path("knowledge")
+KB_GOLD = Path("evals/matching_gold.jsonl")
+CORPUS_PATENTS = Path("../shared/corpus/patents/cn_patents_applicant_abstract.jsonl")
+CORPUS_SETS = {
+    "engineer": Path("evals/corpus_demands_engineer.jsonl"),
+    "business": Path("evals/corpus_demands_business.jsonl"),
+}
+DEPTH = 10
+
+
+@dataclass
+class HitScore:
+    """hit@k and MRR of one mode on one set."""
+
+    ranks: list[int | None] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, float]:
+        n = max(len(self.ranks), 1)
+        found = [r for r in self.ranks if r is not None]
+        return {
+            "hit@1": round(sum(r <= 1 for r in found) / n, 3),
+            "hit@5": round(sum(r <= 5 for r in found) / n, 3),
+            "hit@10": round(sum(r <= 10 for r in found) / n, 3),
+            "mrr": round(sum(1 / r for r in found) / n, 3),
+        }
+
+
+@dataclass
+class MatchingReport:
+    sets: dict[str, dict[str, HitScore]]
+    sizes: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "suite": "matching",
+            "sets": {
+                name: {"demands": self.sizes[name], "modes": {m: s.to_dict() for m, s in modes.items()}}
+                for name, modes in self.sets.items()
+            },
+        }
+
+    def table(self) -> str:
+        lines = [f"{'set':<10}{'mode':<10}{'hit@1':>8}{'hit@5':>8}{'hit@10':>8}{'MRR':>8}"]
+        for name, modes in self.sets.items():
+            for mode, score in modes.items():
+                d = score.to_dict()
+                lines.append(
+                    f"{name:<10}{mode:<10}{d['hit@1']:>8.3f}{d['hit@5']:>8.3f}{d['hit@10']:>8.3f}{d['mrr']:>8.3f}"
+                )
+        return "\n".join(lines)
+
+
+def _rows(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        raise InputError(f"找不到评测数据：{path}")
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _rank(doc_ids: list[str], gold: set[str]) -> int | None:
+    return next((i for i, d in enumerate(doc_ids, start=1) if d in gold), None)
+
+
+def run_matching_suite(settings: Settings, *, log: bool = True) -> MatchingReport:
+    """Score every available set in every mode (the corpus sets need ../shared)."""
+    sets: dict[str, dict[str, HitScore]] = {}
+    sizes: dict[str, int] = {}
+    gold_rows = [r for r in _rows(KB_GOLD) if r["gold"]]
+    with temporary_index(settings) as index:
+        if log:
+            print(f"正在索引 {KNOWLEDGE} …", file=sys.stderr)
+        Ingestor(index).ingest([KNOWLEDGE])
+        matcher = Matcher(index)
+        scores = sets.setdefault("kb", {m.value: HitScore() for m in MatchMode})
+        sizes["kb"] = len(gold_rows)
+        for row in gold_rows:
+            for mode in MatchMode:
+                result = matcher.for_demand(demand_id=row["demand_id"], k=DEPTH, role=Role.ENTERPRISE, mode=mode)
+                scores[mode.value].ranks.append(_rank([m.chunk.doc_id for m in result.matches], set(row["gold"])))
+    if not CORPUS_PATENTS.exists():
+        if log:
+            print(f"跳过语料需求集：{CORPUS_PATENTS} 不存在", file=sys.stderr)
+        return MatchingReport(sets, sizes)
+    with temporary_index(settings) as index:
+        if log:
+            print(f"正在索引 {CORPUS_PATENTS} …", file=sys.stderr)
+        Ingestor(index).ingest([CORPUS_PATENTS])
+        matcher = Matcher(index)
+        for name, path in CORPUS_SETS.items():
+            rows = _rows(path)
+            sizes[name] = len(rows)
+            scores = sets.setdefault(name, {m.value: HitScore() for m in MatchMode})
+            for row in rows:
+                for mode in MatchMode:
+                    result = matcher.for_demand(row["demand"], k=DEPTH, role=Role.ENTERPRISE, mode=mode)
+                    scores[mode.value].ranks.append(_rank([m.chunk.doc_id for m in result.matches], set(row["gold"])))
+    return MatchingReport(sets, sizes)
