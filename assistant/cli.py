@@ -245,6 +245,68 @@ def match(
             typer.echo(f"    · {reason}")
 
 
+@app.command()
+def disclose(
+    form: Annotated[Path, typer.Argument(help="披露表 JSON 文件（示例见 examples/disclosure-form.json）。")],
+    output_format: Annotated[str, typer.Option("--format", help="md | docx")] = "md",
+    output: Annotated[Path | None, typer.Option("-o", help="输出文件（默认：Markdown 打印到标准输出）。")] = None,
+    no_store: Annotated[bool, typer.Option("--no-store", help="不把草稿存入索引。")] = False,
+) -> None:
+    """起草科技成果披露摘要：校验表单、相似专利、IPC 建议、需关注事项与下一步建议。"""
+    from assistant.index.knowledge_index import KnowledgeIndex
+    from assistant.tasks.disclosure import DisclosureDrafter, DisclosureFormError, parse_form
+
+    if output_format not in ("md", "docx"):
+        _fail("--format 只能是 md 或 docx")
+    if output_format == "docx" and output is None:
+        _fail("输出 .docx 需要用 -o 指定文件")
+    if not form.is_file():
+        _fail(f"找不到披露表：{form}")
+    try:
+        parsed = parse_form(form.read_text(encoding="utf-8"))
+    except DisclosureFormError as exc:
+        for name, problem in exc.problems.items():
+            typer.echo(f"错误：{name}：{problem}", err=True)
+        raise typer.Exit(2) from None
+    drafter = DisclosureDrafter(_guard(lambda: KnowledgeIndex(Settings())))
+    draft = _guard(lambda: drafter.draft(parsed, store=not no_store))
+    if output_format == "docx":
+        assert output is not None
+        draft.save_docx(output)
+        typer.echo(f"已写入 {output}", err=True)
+    elif output is not None:
+        output.write_text(draft.markdown(), encoding="utf-8")
+        typer.echo(f"已写入 {output}", err=True)
+    else:
+        typer.echo(draft.markdown())
+    if draft.stored_as:
+        typer.echo(f"草稿已作为保密文档存入索引（仅 {parsed.author} 与转化专员可见）：{draft.stored_as}", err=True)
+
+
+@app.command()
+def ipc(
+    text: Annotated[str, typer.Argument(help="技术描述；“-” 表示从标准输入读取。")],
+    k: Annotated[int, typer.Option("-k", min=1, max=10, help="建议条数。")] = 3,
+    as_json: JsonOption = False,
+) -> None:
+    """IPC 小类建议：由最相近的已分类专利投票产生（仅供参考）。"""
+    from assistant.index.knowledge_index import KnowledgeIndex
+    from assistant.query import clean_query
+    from assistant.tasks.ipc import suggest_ipc
+
+    query, _ = _guard(lambda: clean_query(_read_query(text)))
+    suggestions = _guard(lambda: suggest_ipc(KnowledgeIndex(Settings()), query, k=k))
+    if as_json:
+        _print_json({"query": query, "suggestions": [s.to_dict() for s in suggestions]})
+        return
+    if not suggestions:
+        typer.echo("没有可用的建议（索引中没有带 IPC 的专利，描述中也没有可识别的技术词）。")
+    for suggestion in suggestions:
+        typer.echo(
+            f"{suggestion.code}  置信度 {suggestion.confidence:.0%}  依据：{'、'.join(suggestion.evidence) or '关键词'}"
+        )
+
+
 @app.command(name="eval")
 def evaluate(
     suite: Annotated[
