@@ -25,7 +25,7 @@ from assistant.index.visibility import Role, SearchFilter
 from assistant.query import clean_query
 from assistant.records import DocType
 
-__all__ = ["SECTION_KEYWORDS", "IpcSuggestion", "ipc_subclasses", "suggest_ipc"]
+__all__ = ["SECTION_KEYWORDS", "IpcSuggestion", "ipc_subclasses", "suggest_ipc", "suggest_sections"]
 
 NEIGHBOURS = 15
 SECONDARY_WEIGHT = 0.5
@@ -80,7 +80,7 @@ def suggest_ipc(index: KnowledgeIndex, text: str, *, k: int = 3, role: Role = Ro
         if ipc_subclasses(str(h.chunk.meta.get("ipc", "")))
     ]
     if not hits:
-        return _by_keywords(query, k)
+        return suggest_sections(query, k)
     best = hits[0].score
     votes: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[str]] = defaultdict(list)
@@ -94,7 +94,8 @@ def suggest_ipc(index: KnowledgeIndex, text: str, *, k: int = 3, role: Role = Ro
     return [IpcSuggestion(code, vote / total, tuple(dict.fromkeys(evidence[code]))[:5]) for code, vote in ranked]
 
 
-def _by_keywords(text: str, k: int) -> list[IpcSuggestion]:
+def suggest_sections(text: str, k: int = 3) -> list[IpcSuggestion]:
+    """IPC sections (A–H) by keyword counts: the fallback when no classified patent is indexed."""
     counts = {section: sum(text.count(word) for word in words) for section, words in SECTION_KEYWORDS.items()}
     total = sum(counts.values())
     if not total:
