@@ -10,6 +10,7 @@ from assistant.config import Settings
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Role
 from assistant.ingest.pipeline import Ingestor
+from assistant.tasks.matching import Matcher
 from assistant.tasks.qa import QuestionAnswerer
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
@@ -56,3 +57,15 @@ def ensure_index() -> KnowledgeIndex:
             report = Ingestor(index).ingest([KNOWLEDGE_DIR], progress=_StreamlitProgress())
             status.update(label=f"索引完成：{report.chunks_added} 个文本块", state="complete", expanded=False)
     return index
+
+
+@st.cache_resource(show_spinner=False)
+def get_matcher() -> Matcher:
+    return Matcher(get_index())
+
+
+@st.cache_data(show_spinner=False)
+def list_records(doc_type: str) -> list[tuple[str, str]]:
+    """(doc_id, title) of every indexed record of one type, for pickers."""
+    records = {c.doc_id: c.title for c in get_index().dense.chunks() if c.doc_type.value == doc_type}
+    return sorted(records.items())

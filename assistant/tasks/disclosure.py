@@ -140,7 +140,8 @@ class DisclosureForm(BaseModel):
 FIELD_LABELS = {
     "title": "成果名称", "author": "提交人", "inventors": "完成人", "achievement_type": "成果类型", "field": "技术领域",
     "background": "背景技术", "prior_art_shortcomings": "现有技术缺陷", "problem": "要解决的问题", "solution": "技术方案",
-    "innovations": "关键创新点", "effects": "有益效果", "scenarios": "应用场景", "maturity": "成熟度",
+    "innovations": "关键创新点", "effects": "有益效果", "indicators": "技术指标", "embodiment_data": "实施例/实验数据",
+    "scenarios": "应用场景", "maturity": "成熟度",
     "funding_source": "经费来源", "project_no": "项目编号", "publications": "公开情况", "existing_ip": "已有知识产权",
     "transfer_mode": "拟转化方式", "confidentiality": "保密要求", "planned_filing_date": "拟申请日期",
 }  # fmt: skip

@@ -1,0 +1,61 @@
+"""供需匹配: demand → technologies and technology → enterprises, as ranked cards with reasons."""
+
+import streamlit as st
+
+from assistant.errors import KezhuanError
+from assistant.tasks.matching import MatchResult
+from ui.resources import ROLE_LABELS, ensure_index, get_matcher, list_records
+
+ensure_index()
+matcher = get_matcher()
+
+st.title("供需匹配")
+st.caption("综合语义相似度、关键词重合与双方条件（领域、成熟度、合作方式、预算）排序；每条结果给出理由。")
+role = st.sidebar.selectbox("我的身份", list(ROLE_LABELS), format_func=ROLE_LABELS.__getitem__, key="match_role")
+
+
+def show(result: MatchResult) -> None:
+    if not result.matches:
+        st.info("没有找到匹配项。")
+    for number, match in enumerate(result.matches, start=1):
+        with st.container(border=True):
+            st.markdown(f"**{number}. {match.chunk.title}**　`{match.chunk.doc_id}`")
+            st.progress(min(max(match.score, 0.0), 1.0), text=f"匹配度 {match.score:.2f}")
+            st.markdown("\n".join(f"- {reason}" for reason in match.reasons))
+
+
+demand_tab, patent_tab = st.tabs(["需求找技术", "技术找企业"])
+with demand_tab:
+    demands = list_records("demand")
+    picked = st.selectbox(
+        "选择已发布的需求（可选）",
+        [None, *[d for d, _ in demands]],
+        format_func=lambda d: "— 直接输入需求描述 —" if d is None else f"{d} {dict(demands)[d]}",
+        key="match_demand_id",
+    )
+    text = st.text_area(
+        "需求描述", key="match_demand_text", placeholder="例如：电动车电池夏天容易鼓包，想找耐高温的隔膜材料"
+    )
+    if st.button("查找技术", key="match_demand_go", type="primary"):
+        try:
+            if picked:
+                st.session_state.match_results = matcher.for_demand(demand_id=picked, k=8, role=role)
+            else:
+                st.session_state.match_results = matcher.for_demand(text, k=8, role=role)
+        except KezhuanError as exc:
+            st.error(str(exc))
+    if isinstance(st.session_state.get("match_results"), MatchResult):
+        show(st.session_state.match_results)
+
+with patent_tab:
+    patents = list_records("patent")
+    patent = st.selectbox(
+        "选择专利/成果", [p for p, _ in patents], format_func=lambda p: f"{p} {dict(patents)[p]}", key="match_patent_id"
+    )
+    if st.button("查找企业需求", key="match_patent_go", type="primary") and patent:
+        try:
+            st.session_state.match_patent_results = matcher.for_patent(patent, k=8, role=role)
+        except KezhuanError as exc:
+            st.error(str(exc))
+    if isinstance(st.session_state.get("match_patent_results"), MatchResult):
+        show(st.session_state.match_patent_results)
