@@ -317,12 +317,15 @@ def evaluate(
     as_json: JsonOption = False,
 ) -> None:
     """运行评测：在临时索引上比较 dense、keyword 与混合检索。"""
+    from assistant.evaluation.ipc import run_ipc_suite
     from assistant.evaluation.matching import run_matching_suite
     from assistant.evaluation.qa import run_qa_suite
     from assistant.evaluation.retrieval import SUITES, run_retrieval_suite
 
     report: Any
-    if suite == "matching":
+    if suite == "ipc":
+        report = _guard(lambda: run_ipc_suite(Settings(), log=not as_json))
+    elif suite == "matching":
         report = _guard(lambda: run_matching_suite(Settings(), log=not as_json))
     elif suite == "qa":
         report = _guard(lambda: run_qa_suite(Settings(), knowledge=corpus or Path("knowledge"), log=not as_json))
@@ -331,7 +334,7 @@ def evaluate(
             lambda: run_retrieval_suite(SUITES[suite], Settings(), corpus=corpus, questions=questions, log=not as_json)
         )
     else:
-        _fail(f"未知的评测集 {suite!r}；可选：{', '.join([*SUITES, 'qa', 'matching'])}")
+        _fail(f"未知的评测集 {suite!r}；可选：{', '.join([*SUITES, 'qa', 'matching', 'ipc'])}")
     if as_json:
         _print_json(report.to_dict())
     else:

@@ -19,10 +19,11 @@ Usage example::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from assistant.config import Settings
-from assistant.errors import GenerationError
+from assistant.errors import GenerationError, InputError
 from assistant.generate.extractive import Composition, ExtractiveComposer
 from assistant.generate.llm import LLMComposer, make_chat_model
 from assistant.index.knowledge_index import KnowledgeIndex
@@ -54,6 +55,10 @@ OUT_OF_SCOPE = (
     "这个问题超出了科转助手的范围。我只回答高校科技成果转化相关的问题，例如政策规定、专利转化、供需对接和服务机构。"
 )
 REFUSAL = "知识库中没有找到回答这个问题的依据，因此不作推测。以下是最接近的资料，供参考："
+DISCLOSURE_HINT = "起草完整的披露摘要草稿（含相似专利、IPC 建议和需关注事项），请使用「成果披露」页面或命令 kezhuan disclose FORM.json。"
+MATCHING_HINT = "完整的匹配结果与评分明细，请使用「供需匹配」页面或命令 kezhuan match。"
+PATENT_NUMBER = re.compile(r"CN\s?\d{8,12}(?:\.[\dX])?", re.IGNORECASE)
+MATCHES_IN_CHAT = 3
 LLM_FALLBACK_NOTICE = "大模型暂时不可用（{reason}），以下为离线抽取的答案。"
 NO_VALID_CITATION_NOTICE = "大模型的回答没有可核对的引用，已改用离线抽取的答案。"
 
@@ -123,6 +128,12 @@ class QuestionAnswerer:
             yield GREETING
             yield Answer(GREETING, intent=intent.value, mode=self._mode(), grounded=False, query=text)
             return
+        if intent is Intent.MATCHING_REQUEST:
+            matched = self._matches(text, role, user)
+            if matched is not None:
+                yield matched.text
+                yield matched
+                return
         query = self._rewrite(text, history)
         if intent is Intent.OUT_OF_SCOPE and query != text:
             intent = classify(query)
@@ -140,13 +151,41 @@ class QuestionAnswerer:
             return
         if intent is Intent.OUT_OF_SCOPE:
             intent = Intent.POLICY_QUESTION  # the rules missed it, but the knowledge base knows it
+        hint = DISCLOSURE_HINT if intent is Intent.DISCLOSURE_HELP else ""
         if self.llm is None:
             yield composition.text
-            yield Answer(composition.text, composition.citations, intent.value, "extractive", True, query)
+            yield Answer(composition.text, composition.citations, intent.value, "extractive", True, query, hint)
             return
         yield from self._generate(query, intent, hits, composition)
 
     # -- steps ---------------------------------------------------------------------------
+    def _matches(self, text: str, role: Role, user: str | None) -> Answer | None:
+        """A matching request answered by the matcher: the top matches, each cited."""
+        from assistant.tasks.matching import Matcher
+
+        matcher = Matcher(self.index)
+        number = PATENT_NUMBER.search(text)
+        try:
+            result = (
+                matcher.for_patent(number.group(0).replace(" ", "").upper(), k=MATCHES_IN_CHAT, role=role, user=user)
+                if number
+                else matcher.for_demand(text, k=MATCHES_IN_CHAT, role=role, user=user)
+            )
+        except InputError:
+            return None
+        if not result.matches:
+            return None
+        lines = ["可能匹配的企业需求：" if number else "可能满足需求的技术："]
+        citations = []
+        for n, match in enumerate(result.matches, start=1):
+            sentences = split_sentences(match.chunk.text) or [match.chunk.text]
+            quote = sentences[1] if len(sentences) > 1 and sentences[0] == match.chunk.title else sentences[0]
+            citations.append(Citation(n, match.chunk, quote))
+            lines.append(f"{n}. {match.chunk.title}（{match.chunk.doc_id}）：{'；'.join(match.reasons[:3])}[{n}]")
+        return Answer(
+            "\n".join(lines), tuple(citations), Intent.MATCHING_REQUEST.value, self._mode(), True, text, MATCHING_HINT
+        )
+
     def _mode(self) -> str:
         return "llm" if self.llm else "extractive"
 

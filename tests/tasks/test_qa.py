@@ -87,6 +87,21 @@ class TestOfflineAnswers:
         answer = offline.answer("你好")
         assert answer.intent == "small_talk" and "科转助手" in answer.text and not answer.citations
 
+    def test_matching_request_is_answered_by_the_matcher(self, offline: QuestionAnswerer) -> None:
+        answer = offline.answer("我们需要一种能让电池在高温下不鼓包的隔膜技术", role=Role.ENTERPRISE)
+        assert answer.intent == "matching_request" and "kezhuan match" in answer.notice
+        assert answer.citations[0].chunk.doc_type is DocType.PATENT and "隔膜" in answer.citations[0].chunk.title
+        assert_quotes_verbatim(answer)
+
+    def test_patent_to_enterprises_request(self, offline: QuestionAnswerer) -> None:
+        answer = offline.answer("CN202310900014.8 这个专利可以找哪些企业？", role=Role.OFFICER)
+        assert answer.intent == "matching_request"
+        assert answer.citations[0].chunk.doc_id == "D-A001"
+
+    def test_disclosure_help_answers_and_points_to_the_workflow(self, offline: QuestionAnswerer) -> None:
+        answer = offline.answer("帮我写一份职务科技成果披露")
+        assert answer.intent == "disclosure_help" and answer.grounded and "kezhuan disclose" in answer.notice
+
     def test_enterprise_never_receives_a_confidential_disclosure(self, offline: QuestionAnswerer) -> None:
         question = "灵犀-7型电解质是怎么制备的？"
         for role in (Role.ENTERPRISE, Role.RESEARCHER):
