@@ -307,6 +307,39 @@ def ipc(
         )
 
 
+@app.command()
+def agencies(
+    service: Annotated[str | None, typer.Option("--service", help="服务类型，如 价值评估、专利代理。")] = None,
+    field: Annotated[str | None, typer.Option("--field", help="服务领域，如 生物医药。")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="地区，如 浦东。")] = None,
+    whitelisted_only: Annotated[bool, typer.Option("--whitelisted-only", help="只列白名单机构。")] = False,
+    need: Annotated[str | None, typer.Option("--for", help="按需求推荐白名单机构。")] = None,
+    k: Annotated[int, typer.Option("-k", min=1, max=50, help="推荐条数。")] = 5,
+    as_json: JsonOption = False,
+) -> None:
+    """服务机构白名单：按条件列出，或按需求推荐（只推荐白名单机构）。"""
+    from assistant.index.knowledge_index import KnowledgeIndex
+    from assistant.tasks.agencies import list_agencies, recommend_agencies
+
+    index = _guard(lambda: KnowledgeIndex(Settings()))
+    if need is not None:
+        found = _guard(lambda: recommend_agencies(index, need, k=k))
+    else:
+        found = list_agencies(index, service=service, field=field, region=region, whitelisted_only=whitelisted_only)
+    if as_json:
+        _print_json({"agencies": [a.to_dict() for a in found]})
+        return
+    if not found:
+        typer.echo("没有符合条件的机构。")
+    for agency in found:
+        flag = "白名单" if agency.whitelisted else "非白名单"
+        typer.echo(
+            f"{agency.id} {agency.name}【{flag}】综合 {agency.overall:.1f}  {'、'.join(agency.services)}  {agency.region}"
+        )
+        for reason in agency.reasons:
+            typer.echo(f"    · {reason}")
+
+
 @app.command(name="eval")
 def evaluate(
     suite: Annotated[

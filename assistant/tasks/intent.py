@@ -52,7 +52,7 @@ RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ),
     (
         Intent.AGENCY_LOOKUP,
-        re.compile(r"白名单|服务机构|代理机构|评估机构|中介机构|哪家机构|哪些机构|律所|律师事务所|技术经纪"),
+        re.compile(r"白名单|(代理|评估|服务|中介|运营|咨询|经纪)的?机构|哪家机构|哪些机构|律所|律师事务所|技术经纪"),
     ),
     (
         Intent.TECHNOLOGY_SEARCH,

@@ -59,6 +59,8 @@ DISCLOSURE_HINT = "起草完整的披露摘要草稿（含相似专利、IPC 建
 MATCHING_HINT = "完整的匹配结果与评分明细，请使用「供需匹配」页面或命令 kezhuan match。"
 PATENT_NUMBER = re.compile(r"CN\s?\d{8,12}(?:\.[\dX])?", re.IGNORECASE)
 MATCHES_IN_CHAT = 3
+AGENCY_REQUEST = re.compile(r"推荐|哪些机构|哪家|找.{0,6}机构|有没有.{0,6}机构|机构.{0,4}(有哪些|名单)")
+AGENCY_HINT = "白名单身份以科技创新券白名单数据为准；按服务、领域、地区筛选请用命令 kezhuan agencies。"
 LLM_FALLBACK_NOTICE = "大模型暂时不可用（{reason}），以下为离线抽取的答案。"
 NO_VALID_CITATION_NOTICE = "大模型的回答没有可核对的引用，已改用离线抽取的答案。"
 
@@ -134,6 +136,12 @@ class QuestionAnswerer:
                 yield matched.text
                 yield matched
                 return
+        if intent is Intent.AGENCY_LOOKUP and AGENCY_REQUEST.search(text):
+            recommended = self._agencies(text)
+            if recommended is not None:
+                yield recommended.text
+                yield recommended
+                return
         query = self._rewrite(text, history)
         if intent is Intent.OUT_OF_SCOPE and query != text:
             intent = classify(query)
@@ -159,6 +167,25 @@ class QuestionAnswerer:
         yield from self._generate(query, intent, hits, composition)
 
     # -- steps ---------------------------------------------------------------------------
+    def _agencies(self, text: str) -> Answer | None:
+        """An agency request answered from the whitelist data: whitelisted agencies only."""
+        from assistant.tasks.agencies import recommend_agencies
+
+        agencies = recommend_agencies(self.index, text, k=MATCHES_IN_CHAT)
+        if not agencies:
+            return None
+        chunks = {c.doc_id: c for c in self.index.dense.chunks() if c.doc_type is DocType.AGENCY}
+        lines = ["以下为科技创新券白名单中的推荐机构（白名单身份依据白名单数据）："]
+        citations = []
+        for n, agency in enumerate(agencies, start=1):
+            chunk = chunks[agency.id]
+            sentences = split_sentences(chunk.text) or [chunk.text]
+            citations.append(Citation(n, chunk, sentences[1] if len(sentences) > 1 else sentences[0]))
+            lines.append(f"{n}. {agency.name}：{'；'.join(agency.reasons[1:4])}[{n}]")
+        return Answer(
+            "\n".join(lines), tuple(citations), Intent.AGENCY_LOOKUP.value, self._mode(), True, text, AGENCY_HINT
+        )
+
     def _matches(self, text: str, role: Role, user: str | None) -> Answer | None:
         """A matching request answered by the matcher: the top matches, each cited."""
         from assistant.tasks.matching import Matcher

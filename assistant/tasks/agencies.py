@@ -1,0 +1,178 @@
+"""The service-agency whitelist: list, filter, score and recommend agencies.
+
+Whether an agency is on the 科技创新券 whitelist comes only from the data (the
+``是否白名单`` column); nothing here infers it. Recommendations only ever contain
+whitelisted agencies, and every listing states each agency's flag as recorded.
+
+The overall score is a weighted mean of the six criteria (0–100). Integrity, contract
+performance and service quality weigh most, because they protect the researcher who
+hands over an unpublished invention; capability and internal control next; service
+frequency least, because it mostly reflects an agency's size.
+
+Usage example::
+
+    recommend_agencies(index, "需要专利价值评估和作价入股方案", k=3)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.index.knowledge_index import KnowledgeIndex
+from assistant.index.visibility import Role
+from assistant.query import clean_query
+from assistant.records import Chunk, DocType, MetaValue
+
+__all__ = ["CRITERIA", "CRITERIA_WEIGHTS", "Agency", "list_agencies", "overall_score", "recommend_agencies"]
+
+# (field, label) of the six whitelist criteria named in the 2025 reply letter.
+CRITERIA = (
+    ("service_frequency", "服务频率"),
+    ("capability", "服务能力"),
+    ("quality", "服务质量"),
+    ("internal_control", "内控体系"),
+    ("performance_record", "履约记录"),
+    ("integrity_record", "诚信记录"),
+)
+CRITERIA_WEIGHTS = {
+    "service_frequency": 0.10,
+    "capability": 0.15,
+    "quality": 0.20,
+    "internal_control": 0.15,
+    "performance_record": 0.20,
+    "integrity_record": 0.20,
+}
+# Words of a need → the service that meets it.
+NEED_SERVICES = {
+    "价值评估": ("评估", "估值", "价值", "作价", "定价", "分级"),
+    "专利代理": ("专利申请", "代理", "撰写", "权利要求", "审查意见", "申请前"),
+    "科技金融": ("融资", "质押", "股权", "入股", "投资", "金融"),
+    "法律服务": ("合同", "法律", "律师", "纠纷", "合规", "尽职"),
+    "技术经纪": ("经纪", "撮合", "买家", "对接", "推广", "找企业"),
+    "概念验证": ("概念验证", "中试", "样机", "验证"),
+    "知识产权运营": ("运营", "许可", "盘活", "开放许可"),
+    "技术咨询": ("咨询", "规划", "布局"),
+    "检验检测": ("检测", "检验", "测试"),
+    "人才培训": ("培训", "技术经理人"),
+}
+WEIGHTS = {"relevance": 0.5, "services": 0.3, "overall": 0.2}
+SEARCH_DEPTH = 30
+
+
+@dataclass(frozen=True)
+class Agency:
+    """An agency as recorded, with its overall score and, in recommendations, reasons."""
+
+    id: str
+    name: str
+    whitelisted: bool
+    services: tuple[str, ...]
+    fields: tuple[str, ...]
+    region: str
+    scores: dict[str, float]
+    assessment_year: int | None
+    overall: float
+    reasons: tuple[str, ...] = ()
+
+    @classmethod
+    def from_chunk(cls, chunk: Chunk, reasons: tuple[str, ...] = ()) -> Agency:
+        meta = chunk.meta
+        scores = {label: float(meta[name]) for name, label in CRITERIA if isinstance(meta.get(name), int | float)}
+        year = meta.get("assessment_year")
+        return cls(
+            id=chunk.doc_id,
+            name=chunk.title,
+            whitelisted=meta.get("whitelisted") is True,  # the recorded flag, never inferred
+            services=_split(meta.get("services")),
+            fields=_split(meta.get("fields")),
+            region=str(meta.get("region", "")),
+            scores=scores,
+            assessment_year=int(year) if isinstance(year, int | float) else None,
+            overall=overall_score(meta),
+            reasons=reasons,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "whitelisted": self.whitelisted,
+            "services": list(self.services),
+            "fields": list(self.fields),
+            "region": self.region,
+            "scores": self.scores,
+            "overall": round(self.overall, 1),
+            "reasons": list(self.reasons),
+        }
+
+
+def _split(value: MetaValue | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in str(value or "").replace("；", "、").split("、") if part.strip())
+
+
+def overall_score(meta: Mapping[str, MetaValue]) -> float:
+    """Weighted mean of the criteria present (weights renormalised over them)."""
+    present = {name: float(meta[name]) for name, _ in CRITERIA if isinstance(meta.get(name), int | float)}
+    if not present:
+        return 0.0
+    weight = sum(CRITERIA_WEIGHTS[name] for name in present)
+    return sum(CRITERIA_WEIGHTS[name] * value for name, value in present.items()) / weight
+
+
+def list_agencies(
+    index: KnowledgeIndex,
+    *,
+    service: str | None = None,
+    field: str | None = None,
+    region: str | None = None,
+    whitelisted_only: bool = False,
+) -> list[Agency]:
+    """Agencies matching the filters, best overall score first."""
+    agencies = [Agency.from_chunk(c) for c in index.dense.chunks() if c.doc_type is DocType.AGENCY]
+    chosen = [
+        a
+        for a in agencies
+        if (not whitelisted_only or a.whitelisted)
+        and (not service or any(service in s for s in a.services))
+        and (not field or any(field in f or f == "不限" for f in a.fields))
+        and (not region or region in a.region)
+    ]
+    return sorted(chosen, key=lambda a: (-a.whitelisted, -a.overall))
+
+
+def services_for(need: str) -> list[str]:
+    """The services a need asks for, from its words."""
+    return [service for service, words in NEED_SERVICES.items() if service in need or any(w in need for w in words)]
+
+
+def recommend_agencies(index: KnowledgeIndex, need: str, *, k: int = 5) -> list[Agency]:
+    """Whitelisted agencies for a need, with reasons; non-whitelisted ones are never returned.
+
+    :raises EmptyQueryError: the need is empty.
+    """
+    text, _ = clean_query(need)
+    wanted = services_for(text)
+    hits = index.retriever(top_k=SEARCH_DEPTH).retrieve(text, doc_types=[DocType.AGENCY], role=Role.ENTERPRISE)
+    ranked = []
+    for rank, hit in enumerate(hits):
+        agency = Agency.from_chunk(hit.chunk)
+        if not agency.whitelisted:
+            continue
+        offered = [s for s in wanted if s in agency.services]
+        coverage = len(offered) / len(wanted) if wanted else 0.0
+        score = (
+            WEIGHTS["relevance"] / (1 + 0.2 * rank)
+            + WEIGHTS["services"] * coverage
+            + WEIGHTS["overall"] * agency.overall / 100
+        )
+        year = f"（{agency.assessment_year}年评估）" if agency.assessment_year else ""
+        reasons = [f"科技创新券白名单机构{year}"]
+        reasons += [f"提供所需服务：{'、'.join(offered)} ✓"] if offered else []
+        missing = [s for s in wanted if s not in agency.services]
+        reasons += [f"不提供：{'、'.join(missing)}"] if missing else []
+        reasons += [f"服务领域：{'、'.join(agency.fields)}", f"综合评分 {agency.overall:.1f}（六项条件加权）"]
+        ranked.append((score, Agency.from_chunk(hit.chunk, tuple(reasons))))
+    ranked.sort(key=lambda pair: -pair[0])
+    return [agency for _, agency in ranked[:k]]

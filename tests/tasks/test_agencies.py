@@ -1,0 +1,47 @@
+"""The agency whitelist: scores by hand, filters, and the whitelist guard everywhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.index.knowledge_index import KnowledgeIndex
+from assistant.records import DocType
+from assistant.tasks.agencies import list_agencies, overall_score, recommend_agencies, services_for
+from assistant.tasks.qa import QuestionAnswerer
+
+
+def test_overall_score_weights() -> None:
+    meta = {"service_frequency": 50.0, "capability": 80.0, "quality": 90.0, "internal_control": 80.0,
+            "performance_record": 90.0, "integrity_record": 100.0}  # fmt: skip
+    assert overall_score(meta) == pytest.approx(0.1 * 50 + 0.15 * 80 + 0.2 * 90 + 0.15 * 80 + 0.2 * 90 + 0.2 * 100)
+    assert overall_score({"quality": 80.0}) == pytest.approx(80.0)
+    assert overall_score({}) == 0.0
+
+
+def test_services_for_need() -> None:
+    assert set(services_for("需要专利价值评估和作价入股方案")) >= {"价值评估", "科技金融"}
+
+
+class TestWhitelist:
+    def test_list_filters_and_flags(self, knowledge_index: KnowledgeIndex) -> None:
+        everyone = list_agencies(knowledge_index)
+        assert len(everyone) == 28 and sum(a.whitelisted for a in everyone) == 23
+        valuers = list_agencies(knowledge_index, service="价值评估")
+        assert valuers and all(any("价值评估" in s for s in a.services) for a in valuers)
+        assert any(not a.whitelisted for a in valuers)  # the flag matters: some valuers are not on it
+        assert all(a.whitelisted for a in list_agencies(knowledge_index, service="价值评估", whitelisted_only=True))
+        assert all("浦东" in a.region for a in list_agencies(knowledge_index, region="浦东"))
+
+    def test_recommend_returns_only_whitelisted_with_reasons(self, knowledge_index: KnowledgeIndex) -> None:
+        found = recommend_agencies(knowledge_index, "需要专利价值评估和作价入股方案", k=5)
+        assert found and all(a.whitelisted for a in found)
+        assert all(any(r.startswith("提供所需服务") for r in a.reasons) for a in found[:3])
+        assert set(found[0].scores) == {"服务频率", "服务能力", "服务质量", "内控体系", "履约记录", "诚信记录"}
+
+    def test_chat_never_presents_a_non_whitelisted_agency_as_whitelisted(self, knowledge_index: KnowledgeIndex) -> None:
+        qa = QuestionAnswerer(knowledge_index, knowledge_index.settings.model_copy(update={"openai_api_key": None}))
+        flags = {a.id: a.whitelisted for a in list_agencies(knowledge_index)}
+        for question in ("推荐几家做专利价值评估的服务机构", "有没有做专利代理的机构", "推荐杭州的知识产权服务机构"):
+            answer = qa.answer(question)
+            cited = [c.chunk.doc_id for c in answer.citations if c.chunk.doc_type is DocType.AGENCY]
+            assert cited and all(flags[doc_id] for doc_id in cited), question
