@@ -59,6 +59,8 @@ DISCLOSURE_HINT = "起草完整的披露摘要草稿（含相似专利、IPC 建
 MATCHING_HINT = "完整的匹配结果与评分明细，请使用「供需匹配」页面或命令 kezhuan match。"
 PATENT_NUMBER = re.compile(r"CN\s?\d{8,12}(?:\.[\dX])?", re.IGNORECASE)
 MATCHES_IN_CHAT = 3
+# A how-to question about matching or agencies ("怎么发布需求？") is a policy question.
+HOW_TO = re.compile(r"怎么|如何|怎样|流程|手续|步骤|要素|规定|政策|条件|能不能|是否|是不是|要不要|需不需要|多少|几家|几个|可以吗|吗[？?]?$")
 AGENCY_REQUEST = re.compile(r"推荐|哪些机构|哪家|找.{0,6}机构|有没有.{0,6}机构|机构.{0,4}(有哪些|名单)")
 AGENCY_HINT = "白名单身份以科技创新券白名单数据为准；按服务、领域、地区筛选请用命令 kezhuan agencies。"
 LLM_FALLBACK_NOTICE = "大模型暂时不可用（{reason}），以下为离线抽取的答案。"
@@ -130,13 +132,13 @@ class QuestionAnswerer:
             yield GREETING
             yield Answer(GREETING, intent=intent.value, mode=self._mode(), grounded=False, query=text)
             return
-        if intent is Intent.MATCHING_REQUEST:
+        if intent is Intent.MATCHING_REQUEST and not HOW_TO.search(text):
             matched = self._matches(text, role, user)
             if matched is not None:
                 yield matched.text
                 yield matched
                 return
-        if intent is Intent.AGENCY_LOOKUP and AGENCY_REQUEST.search(text):
+        if intent is Intent.AGENCY_LOOKUP and AGENCY_REQUEST.search(text) and not HOW_TO.search(text):
             recommended = self._agencies(text)
             if recommended is not None:
                 yield recommended.text
