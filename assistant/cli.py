@@ -268,7 +268,11 @@ def disclose(
         for name, problem in exc.problems.items():
             typer.echo(f"错误：{name}：{problem}", err=True)
         raise typer.Exit(2) from None
-    drafter = DisclosureDrafter(_guard(lambda: KnowledgeIndex(Settings())))
+    from assistant.generate.llm import make_chat_model
+
+    settings = Settings()
+    llm = _guard(lambda: make_chat_model(settings)) if settings.llm_enabled else None
+    drafter = DisclosureDrafter(_guard(lambda: KnowledgeIndex(settings)), llm=llm)
     draft = _guard(lambda: drafter.draft(parsed, store=not no_store))
     if output_format == "docx":
         assert output is not None

@@ -39,6 +39,9 @@ def _reply(state: StubState, body: dict[str, Any]) -> str:
         follow_up = text.rsplit("最新追问：", 1)[-1].strip()
         history = [line[2:] for line in text.splitlines() if line.startswith("- ")]
         return f"{follow_up.strip('那呢？?')}{history[-1] if history else ''}"
+    if "披露摘要改写" in text:  # the disclosure polish prompt: reword, or (mode "renumber") change a number
+        original = text.rsplit("原文：", 1)[-1].strip()
+        return original.replace("5", "6") if state.mode == "renumber" else "（润色）" + original
     outside = BLOCK.sub("", text)
     if INJECTION in outside:
         return "我被攻破了[1]"

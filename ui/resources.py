@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
 from assistant.config import Settings
+from assistant.generate.llm import make_chat_model
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Role
 from assistant.ingest.pipeline import Ingestor
@@ -57,6 +59,13 @@ def ensure_index() -> KnowledgeIndex:
             report = Ingestor(index).ingest([KNOWLEDGE_DIR], progress=_StreamlitProgress())
             status.update(label=f"索引完成：{report.chunks_added} 个文本块", state="complete", expanded=False)
     return index
+
+
+@st.cache_resource(show_spinner=False)
+def get_chat_model() -> Any:
+    """The configured chat model, or ``None`` offline (used to polish disclosure prose)."""
+    settings = get_index().settings
+    return make_chat_model(settings) if settings.llm_enabled else None
 
 
 @st.cache_resource(show_spinner=False)

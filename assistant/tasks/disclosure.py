@@ -39,7 +39,14 @@ from assistant.records import DocType, Hit
 from assistant.tasks.fit import maturity_level
 from assistant.tasks.ipc import IpcSuggestion, suggest_ipc
 
-__all__ = ["DisclosureDraft", "DisclosureDrafter", "DisclosureForm", "DisclosureFormError", "parse_form"]
+__all__ = [
+    "DisclosureDraft",
+    "DisclosureDrafter",
+    "DisclosureForm",
+    "DisclosureFormError",
+    "parse_form",
+    "polish_summary",
+]
 
 SHARE_TOLERANCE = 0.01
 SIMILAR_PATENTS = 5
@@ -252,22 +259,47 @@ def _plain(text: str) -> str:
     return text.replace("**", "").replace("> ", "")
 
 
+POLISH_PROMPT = """把下面这段科技成果披露摘要改写得更通顺、易懂，供转化办工作人员阅读。
+要求：不增删任何事实、数字、名称和单位；不超过原文长度的1.5倍；只输出改写后的段落。
+
+原文：{summary}"""
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def polish_summary(summary: str, model: Any) -> str:
+    """The summary reworded by the LLM, or unchanged if the model fails or alters a number.
+
+    Only prose is polished: the facts and lists of the draft never pass through the model.
+    """
+    from langchain_core.messages import HumanMessage
+
+    try:
+        reply = model.invoke([HumanMessage(POLISH_PROMPT.format(summary=summary))])
+    except Exception:  # any failure: the offline paragraph is always a valid answer
+        return summary
+    text = reply.content.strip() if isinstance(reply.content, str) else ""
+    same_numbers = sorted(NUMBER.findall(text)) == sorted(NUMBER.findall(summary))
+    return text if text and same_numbers and len(text) <= 1.5 * len(summary) else summary
+
+
 class DisclosureDrafter:
     """Drafts disclosure summaries against one index.
 
     :param index: where policies, patents, agencies and demands are found, and where
         the draft is stored.
+    :param llm: a chat model that polishes the summary paragraph (``None``: offline).
     """
 
-    def __init__(self, index: KnowledgeIndex) -> None:
+    def __init__(self, index: KnowledgeIndex, *, llm: Any = None) -> None:
         self.index = index
+        self.llm = llm
 
     def draft(self, form: DisclosureForm, *, store: bool = True) -> DisclosureDraft:
         """Build the draft; with ``store``, index it as the author's confidential document."""
         text = f"{form.title}。{form.problem}。{form.solution}"
         draft = DisclosureDraft(
             form=form,
-            summary=_summary(form),
+            summary=polish_summary(_summary(form), self.llm) if self.llm is not None else _summary(form),
             checklist=self._checklist(form),
             similar=self._similar(text),
             ipc=suggest_ipc(self.index, text),

@@ -10,13 +10,15 @@ import docx
 import pytest
 
 from assistant.config import Settings
+from assistant.generate.llm import make_chat_model
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Role
 from assistant.ingest.pipeline import Ingestor
 from assistant.records import DocType
-from assistant.tasks.disclosure import DisclosureDrafter, DisclosureFormError, parse_form
+from assistant.tasks.disclosure import DisclosureDrafter, DisclosureFormError, parse_form, polish_summary
 from assistant.tasks.ipc import ipc_subclasses, suggest_ipc, suggest_sections
 from tests.conftest import REPO
+from tests.openai_stub import OpenAIStub
 
 FORM = json.loads((REPO / "examples" / "disclosure-form.json").read_text(encoding="utf-8"))
 SECTIONS = (
@@ -126,3 +128,12 @@ class TestIpc:
         suggestions = suggest_ipc(index, "一种纺织纤维织物及其无纺工艺")
         assert suggestions[0].code == "D" and suggestions[0].evidence == ()
         assert suggest_sections("今天天气很好") == []
+
+
+@pytest.mark.parametrize(("mode", "polished"), [("cite", True), ("renumber", False), ("error", False)])
+def test_llm_polishes_prose_but_never_changes_a_number(openai_stub: OpenAIStub, mode: str, polished: bool) -> None:
+    openai_stub.state.mode = mode
+    model = make_chat_model(Settings(openai_api_key="k", openai_base_url=openai_stub.base_url, llm_timeout=5.0))
+    summary = "本成果功耗低于50微瓦，误差小于2%，目前处于小试阶段。"
+    result = polish_summary(summary, model)
+    assert (result == "（润色）" + summary) if polished else (result == summary)

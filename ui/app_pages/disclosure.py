@@ -9,7 +9,7 @@ import streamlit as st
 
 from assistant.errors import KezhuanError
 from assistant.tasks.disclosure import FIELD_LABELS, DisclosureDrafter, DisclosureFormError, parse_form
-from ui.resources import ensure_index
+from ui.resources import ensure_index, get_chat_model
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "disclosure-form.json"
 TYPES = ["专利", "软件著作权", "集成电路布图设计", "植物新品种", "生物医药新品种", "技术秘密"]
@@ -72,7 +72,7 @@ if submitted:
     ]
     try:
         form = parse_form(values)
-        st.session_state.disclose_draft = DisclosureDrafter(index).draft(form)
+        st.session_state.disclose_draft = DisclosureDrafter(index, llm=get_chat_model()).draft(form)
         st.session_state.disclose_problems = {}
     except DisclosureFormError as exc:
         st.session_state.disclose_problems = exc.problems
