@@ -61,7 +61,7 @@ PATENT_NUMBER = re.compile(r"CN\s?\d{8,12}(?:\.[\dX])?", re.IGNORECASE)
 MATCHES_IN_CHAT = 3
 # A how-to question about matching or agencies ("怎么发布需求？") is a policy question.
 HOW_TO = re.compile(
-    r"怎么|如何|怎样|流程|手续|步骤|要素|规定|政策|条件|能不能|是否|是不是|要不要|需不需要|多少|几家|几个|可以吗|吗[？?]?$"
+    r"怎么|如何|怎样|流程|手续|步骤|要素|规定|政策|条件|能不能|是否|是不是|要不要|需不需要|多少|(有|共|一共)几(家|个)|可以吗|吗[？?]?$"
 )
 AGENCY_REQUEST = re.compile(r"推荐|哪些机构|哪家|找.{0,6}机构|有没有.{0,6}机构|机构.{0,4}(有哪些|名单)")
 AGENCY_HINT = "白名单身份以科技创新券白名单数据为准；按服务、领域、地区筛选请用命令 kezhuan agencies。"
