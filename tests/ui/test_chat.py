@@ -80,3 +80,15 @@ class TestChatPage:
             text = at.chat_message[1].markdown[0].value
             assert "[1]" in text and "[9]" not in text
             assert stub.state.requests and stub.state.requests[-1]["stream"] is True
+
+
+def test_app_imports_its_pages_without_the_repo_on_sys_path(app_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`streamlit run ui/app.py` puts only ui/ on sys.path; the app must still find ui.resources."""
+    import sys
+    from pathlib import Path
+
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p and Path(p).resolve() != REPO])
+    for name in [m for m in sys.modules if m == "ui" or m.startswith("ui.")]:
+        monkeypatch.delitem(sys.modules, name)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception
