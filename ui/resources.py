@@ -12,6 +12,7 @@ from assistant.generate.llm import make_chat_model
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Role
 from assistant.ingest.pipeline import Ingestor
+from assistant.records import DocType
 from assistant.tasks.matching import Matcher
 from assistant.tasks.qa import QuestionAnswerer
 
@@ -76,5 +77,5 @@ def get_matcher() -> Matcher:
 @st.cache_data(show_spinner=False)
 def list_records(doc_type: str) -> list[tuple[str, str]]:
     """(doc_id, title) of every indexed record of one type, for pickers."""
-    records = {c.doc_id: c.title for c in get_index().dense.chunks() if c.doc_type.value == doc_type}
+    records = {c.doc_id: c.title for c in get_index().dense.chunks(DocType(doc_type))}
     return sorted(records.items())

@@ -54,6 +54,7 @@ class BM25Store:
         self._entries: dict[str, _Entry] = {}
         self._order: list[str] = []
         self._retriever: Any = None
+        self._metadata: list[dict[str, Any]] = []  # aligned with _order; filters read it on every search
         self._document_frequency: Counter[str] = Counter()
         self._dirty = False
         if (path / CHUNKS_FILE).exists():
@@ -90,9 +91,7 @@ class BM25Store:
         doc_scores = np.asarray(self._retriever.get_scores(query_tokens), dtype=np.float64)  # (n_docs,)
         if search_filter is not None:
             allowed = np.fromiter(
-                (search_filter.allows(self._entries[i].chunk.metadata()) for i in self._order),
-                dtype=bool,
-                count=len(self._order),
+                (search_filter.allows(metadata) for metadata in self._metadata), dtype=bool, count=len(self._order)
             )
             doc_scores = np.where(allowed, doc_scores, 0.0)
         k = min(k, len(doc_scores))
@@ -162,6 +161,7 @@ class BM25Store:
         import bm25s
 
         self._order = sorted(self._entries)
+        self._metadata = [self._entries[i].chunk.metadata() for i in self._order]
         self._document_frequency = Counter(t for i in self._order for t in set(self._entries[i].tokens))
         self._retriever = bm25s.BM25()
         if self._order:
@@ -180,6 +180,7 @@ class BM25Store:
         except (OSError, ValueError, KeyError) as exc:
             raise StoreError(f"关键词索引已损坏（{self.path}）：{exc}；请运行 kezhuan ingest --reset 重建") from exc
         self._order = sorted(self._entries)
+        self._metadata = [self._entries[i].chunk.metadata() for i in self._order]
         self._document_frequency = Counter(t for i in self._order for t in set(self._entries[i].tokens))
         index_dir = self.path / INDEX_DIR
         if self._order and index_dir.exists():

@@ -21,7 +21,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.errors import ConfigError, StoreError
 from assistant.index.visibility import SearchFilter
-from assistant.records import Chunk, Hit
+from assistant.records import Chunk, DocType, Hit
 
 __all__ = ["ChromaStore"]
 
@@ -100,11 +100,12 @@ class ChromaStore:
     def ids(self) -> set[str]:
         return {chunk.id for chunk in self.chunks()}
 
-    def chunks(self) -> Iterator[Chunk]:
-        """Every stored chunk, page by page (used to rebuild the keyword index)."""
+    def chunks(self, doc_type: DocType | None = None) -> Iterator[Chunk]:
+        """Every stored chunk (of one type, if given), page by page; the type filter runs in Chroma."""
+        where: Any = {"doc_type": doc_type.value} if doc_type is not None else None
         offset = 0
         while True:
-            page = self._collection.get(include=["documents", "metadatas"], limit=READ_PAGE, offset=offset)
+            page = self._collection.get(where=where, include=["documents", "metadatas"], limit=READ_PAGE, offset=offset)
             if not page["ids"]:
                 return
             documents = page["documents"] or []

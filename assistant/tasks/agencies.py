@@ -130,7 +130,7 @@ def list_agencies(
     whitelisted_only: bool = False,
 ) -> list[Agency]:
     """Agencies matching the filters, best overall score first."""
-    agencies = [Agency.from_chunk(c) for c in index.dense.chunks() if c.doc_type is DocType.AGENCY]
+    agencies = [Agency.from_chunk(c) for c in index.dense.chunks(DocType.AGENCY)]
     chosen = [
         a
         for a in agencies

@@ -178,11 +178,10 @@ class QuestionAnswerer:
         agencies = recommend_agencies(self.index, text, k=MATCHES_IN_CHAT)
         if not agencies:
             return None
-        chunks = {c.doc_id: c for c in self.index.dense.chunks() if c.doc_type is DocType.AGENCY}
         lines = ["以下为科技创新券白名单中的推荐机构（白名单身份依据白名单数据）："]
         citations = []
         for n, agency in enumerate(agencies, start=1):
-            chunk = chunks[agency.id]
+            chunk = next(c for c in self.index.dense.find(agency.id) if c.doc_type is DocType.AGENCY)
             sentences = split_sentences(chunk.text) or [chunk.text]
             citations.append(Citation(n, chunk, sentences[1] if len(sentences) > 1 else sentences[0]))
             lines.append(f"{n}. {agency.name}：{'；'.join(agency.reasons[1:4])}[{n}]")

@@ -1,5 +1,7 @@
 """供需匹配: demand → technologies and technology → enterprises, as ranked cards with reasons."""
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from assistant.errors import KezhuanError
@@ -24,6 +26,17 @@ def show(result: MatchResult) -> None:
             st.markdown("\n".join(f"- {reason}" for reason in match.reasons))
 
 
+def run_and_show(key: str, call: Callable[[], MatchResult] | None) -> None:
+    """Run a match when its button was pressed, keep the result in the session, show it."""
+    if call is not None:
+        try:
+            st.session_state[key] = call()
+        except KezhuanError as exc:
+            st.error(str(exc))
+    if isinstance(st.session_state.get(key), MatchResult):
+        show(st.session_state[key])
+
+
 demand_tab, patent_tab = st.tabs(["需求找技术", "技术找企业"])
 with demand_tab:
     demands = list_records("demand")
@@ -36,26 +49,16 @@ with demand_tab:
     text = st.text_area(
         "需求描述", key="match_demand_text", placeholder="例如：电动车电池夏天容易鼓包，想找耐高温的隔膜材料"
     )
-    if st.button("查找技术", key="match_demand_go", type="primary"):
-        try:
-            if picked:
-                st.session_state.match_results = matcher.for_demand(demand_id=picked, k=8, role=role)
-            else:
-                st.session_state.match_results = matcher.for_demand(text, k=8, role=role)
-        except KezhuanError as exc:
-            st.error(str(exc))
-    if isinstance(st.session_state.get("match_results"), MatchResult):
-        show(st.session_state.match_results)
+    pressed = st.button("查找技术", key="match_demand_go", type="primary")
+    demand = (
+        (lambda: matcher.for_demand(None if picked else text, demand_id=picked, k=8, role=role)) if pressed else None
+    )
+    run_and_show("match_results", demand)
 
 with patent_tab:
     patents = list_records("patent")
     patent = st.selectbox(
         "选择专利/成果", [p for p, _ in patents], format_func=lambda p: f"{p} {dict(patents)[p]}", key="match_patent_id"
     )
-    if st.button("查找企业需求", key="match_patent_go", type="primary") and patent:
-        try:
-            st.session_state.match_patent_results = matcher.for_patent(patent, k=8, role=role)
-        except KezhuanError as exc:
-            st.error(str(exc))
-    if isinstance(st.session_state.get("match_patent_results"), MatchResult):
-        show(st.session_state.match_patent_results)
+    pressed = st.button("查找企业需求", key="match_patent_go", type="primary") and bool(patent)
+    run_and_show("match_patent_results", (lambda: matcher.for_patent(patent, k=8, role=role)) if pressed else None)
