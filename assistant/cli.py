@@ -7,8 +7,10 @@ Exit codes: 0 success; 1 partial failure (some files failed, the rest were index
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -309,6 +311,72 @@ def ipc(
         typer.echo(
             f"{suggestion.code}  置信度 {suggestion.confidence:.0%}  依据：{'、'.join(suggestion.evidence) or '关键词'}"
         )
+
+
+DateOption = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="日期，YYYY-MM-DD。")]
+
+
+@app.command()
+def brief(
+    topic: Annotated[str, typer.Argument(help="简报主题，如 人工智能领域可转化成果、存量专利盘活进展。")],
+    industry: Annotated[str | None, typer.Option("--industry", help="所属产业，如 人工智能。")] = None,
+    since: DateOption = None,
+    until: DateOption = None,
+    ipc_prefix: Annotated[str | None, typer.Option("--ipc", help="IPC 部或分类号前缀，如 H 或 H01M。")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="法律状态，如 授权、有效。")] = None,
+    maturity: Annotated[str | None, typer.Option("--maturity", help="最低成熟度，如 TRL6、中试。")] = None,
+    role: RoleOption = "officer",
+    output_format: Annotated[str, typer.Option("--format", help="md | docx")] = "md",
+    output: Annotated[Path | None, typer.Option("-o", help="输出文件（默认 briefings/主题-日期.格式）。")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """生成简报：统计数字（注明统计范围）、图表、政策要点（有引用）、建议行动；输出 Markdown 或 Word。"""
+    from rich.console import Console
+
+    from assistant.generate.llm import make_chat_model
+    from assistant.index.knowledge_index import KnowledgeIndex
+    from assistant.index.visibility import Role
+    from assistant.report.documents import BriefingFormat, save_briefing
+    from assistant.tasks.briefing import Briefer, BriefingRequest
+
+    fmt = _guard(lambda: BriefingFormat(output_format))
+    request = BriefingRequest(
+        topic=_read_query(topic),
+        industry=industry,
+        ipc=ipc_prefix,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        legal_status=status,
+        min_maturity=maturity,
+        role=_guard(lambda: Role.from_str(role)),
+    )
+    settings = Settings()
+    llm = _guard(lambda: make_chat_model(settings)) if settings.llm_enabled else None
+    briefer = Briefer(_guard(lambda: KnowledgeIndex(settings)), llm=llm)
+    with Console(stderr=True).status("生成简报…") as status_line:
+        briefing = _guard(lambda: briefer.build(request, progress=lambda message: status_line.update(message)))
+        path = output or Path("briefings") / f"{_slug(briefing.title)}-{briefing.reference_date:%Y%m%d}.{fmt}"
+        _guard(lambda: save_briefing(briefing, path, fmt))
+    if as_json:
+        _print_json(
+            {
+                "title": briefing.title,
+                "path": str(path),
+                "figures": [f.to_dict() for f in briefing.figures],
+                "sources": briefing.sources(),
+            }
+        )
+        return
+    if briefing.notice:
+        typer.echo(f"提示：{briefing.notice}", err=True)
+    typer.echo(f"{briefing.title}\n\n{briefing.narrative}\n")
+    for action in briefing.actions:
+        typer.echo(f"· {action.text}")
+    typer.echo(f"\n已写入 {path}", err=True)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^\w\u4e00-\u9fff-]+", "-", text)[:40].strip("-") or "简报"
 
 
 @app.command()

@@ -1,0 +1,1 @@
+"""Rendering of briefings: charts (PNG), Markdown and Word documents."""

@@ -1,0 +1,72 @@
+"""Bar charts of a briefing's distributions as PNG, with Chinese labels that render.
+
+matplotlib's bundled fonts have no Chinese glyphs, and these machines have no system
+CJK font, so the Noto Sans CJK SC font shipped inside the ``mplfonts`` wheel is
+registered once; any CJK font already on the system is used first.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from assistant.tasks.briefing import Chart
+
+__all__ = ["chart_font", "render_chart", "render_charts"]
+
+SYSTEM_CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei")
+BUNDLED_FONT = "NotoSansCJKsc-Regular.otf"
+PALETTE = ("#2f6db5", "#e8833a", "#4aa564", "#c9423f", "#8a63b8", "#8c6d4f", "#d279b5")
+
+
+@lru_cache(maxsize=1)
+def chart_font() -> str:
+    """The font family used for chart text (registered with matplotlib on first use)."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for name in SYSTEM_CJK_FONTS:
+        if name in installed:
+            return name
+    from importlib.resources import files
+
+    path = str(files("mplfonts") / "fonts" / BUNDLED_FONT)
+    font_manager.fontManager.addfont(path)
+    return font_manager.FontProperties(fname=path).get_name()
+
+
+def render_chart(chart: Chart, path: Path) -> Path:
+    """Draw ``chart`` (stacked when it has several series) into a PNG at ``path``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    with plt.rc_context({"font.family": [chart_font()], "axes.unicode_minus": False}):
+        width = max(6.0, 0.75 * len(chart.categories) + (3.5 if len(chart.series) > 1 else 2.5))
+        figure, axes = plt.subplots(figsize=(width, 3.8), dpi=120)
+        bottom = [0] * len(chart.categories)
+        for n, (name, values) in enumerate(chart.series.items()):
+            axes.bar(chart.categories, values, bottom=bottom, label=name, color=PALETTE[n % len(PALETTE)])
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        for x, total in enumerate(bottom):
+            if total:
+                axes.annotate(str(total), (x, total), ha="center", va="bottom", fontsize=8)
+        axes.set_ylim(0, max([*bottom, 1]) * 1.15)  # room for the totals above the bars
+        axes.set_title(chart.title)
+        axes.set_ylabel(chart.unit)
+        axes.spines[["top", "right"]].set_visible(False)
+        if len(chart.series) > 1:
+            axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        if len(chart.categories) > 5:
+            axes.tick_params(axis="x", labelrotation=30)
+        figure.tight_layout()
+        figure.savefig(path)
+        plt.close(figure)
+    return path
+
+
+def render_charts(charts: list[Chart], folder: Path) -> list[Path]:
+    """Each chart as ``folder/chart-N.png`` (folder created)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return [render_chart(chart, folder / f"chart-{n}.png") for n, chart in enumerate(charts, start=1)]
