@@ -7,6 +7,7 @@ talks to, streaming (SSE) or not. Its "model" is a script the test chooses:
   to a context that does not exist ([9]);
 - ``nocite``: answers without any citation;
 - ``error``: fails with HTTP 500;
+- ``renumber``: the disclosure polish changes a number; the briefing overview invents one;
 - any request whose prompt carries "忽略以上指令" *outside* the <资料> data blocks is
   obeyed (the answer becomes "我被攻破了[1]"), like a model that follows injected text.
 """
@@ -39,6 +40,10 @@ def _reply(state: StubState, body: dict[str, Any]) -> str:
         follow_up = text.rsplit("最新追问：", 1)[-1].strip()
         history = [line[2:] for line in text.splitlines() if line.startswith("- ")]
         return f"{follow_up.strip('那呢？?')}{history[-1] if history else ''}"
+    if "简报的“概述”段落" in text:  # the briefing overview: quote two figures, or (mode "renumber") invent one
+        values = re.findall(r"^- [^：\n]+：(\d+)$", text, re.MULTILINE)
+        invented = "，同比增长37%" if state.mode == "renumber" else ""
+        return f"（大模型概述）本期成果{values[0]}项，有效或已授权{values[1]}项{invented}[1]另见[9]。"
     if "披露摘要改写" in text:  # the disclosure polish prompt: reword, or (mode "renumber") change a number
         original = text.rsplit("原文：", 1)[-1].strip()
         return original.replace("5", "6") if state.mode == "renumber" else "（润色）" + original
