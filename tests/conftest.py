@@ -20,8 +20,12 @@ SHARED = REPO.parent / "shared"
 
 @pytest.fixture(scope="session")
 def embedding_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One vector cache for the whole session: each text is embedded once."""
-    return tmp_path_factory.mktemp("embedding-cache")
+    """One vector cache for the whole session: each text is embedded once.
+
+    ``KEZHUAN_TEST_CACHE_DIR`` names a cache kept between runs (for quick local iterations).
+    """
+    kept = os.environ.get("KEZHUAN_TEST_CACHE_DIR")
+    return Path(kept) if kept else tmp_path_factory.mktemp("embedding-cache")
 
 
 @pytest.fixture

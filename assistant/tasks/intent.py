@@ -43,7 +43,7 @@ RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         Intent.DISCLOSURE_HELP,
         re.compile(r"(帮|替|给)我.{0,6}(写|起草|填|准备).{0,8}披露|披露(表|书|摘要)怎么(写|填)|起草.{0,4}披露"),
     ),
-    (Intent.BRIEFING_REQUEST, re.compile(r"(生成|写|出|做|起草).{0,10}简报|简报.{0,6}(生成|起草)")),
+    (Intent.BRIEFING_REQUEST, re.compile(r"(生成|写|出|做|起草).{0,20}简报|简报.{0,6}(生成|起草)")),
     (
         Intent.MATCHING_REQUEST,
         re.compile(

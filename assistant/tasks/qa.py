@@ -65,6 +65,9 @@ HOW_TO = re.compile(
 )
 AGENCY_REQUEST = re.compile(r"推荐|哪些机构|哪家|找.{0,6}机构|有没有.{0,6}机构|机构.{0,4}(有哪些|名单)")
 AGENCY_HINT = "白名单身份以科技创新券白名单数据为准；按服务、领域、地区筛选请用命令 kezhuan agencies。"
+BRIEFING_HINT = "含图表和资料来源的完整简报（Markdown / Word）请使用「简报生成」页面或命令 kezhuan brief。"
+BRIEFING_WORDS = re.compile(r"^(请|麻烦)?(帮我|给我|替我)?(生成|写|出|做|起草)(一份|一个|一下)?|的?简报吧?[。！!]?$")
+BRIEFING_ACTIONS_IN_CHAT = 3
 LLM_FALLBACK_NOTICE = "大模型暂时不可用（{reason}），以下为离线抽取的答案。"
 NO_VALID_CITATION_NOTICE = "大模型的回答没有可核对的引用，已改用离线抽取的答案。"
 
@@ -146,6 +149,11 @@ class QuestionAnswerer:
                 yield recommended.text
                 yield recommended
                 return
+        if intent is Intent.BRIEFING_REQUEST and not HOW_TO.search(text):
+            briefed = self._briefing(text, role)
+            yield briefed.text
+            yield briefed
+            return
         query = self._rewrite(text, history)
         if intent is Intent.OUT_OF_SCOPE and query != text:
             intent = classify(query)
@@ -171,6 +179,20 @@ class QuestionAnswerer:
         yield from self._generate(query, intent, hits, composition)
 
     # -- steps ---------------------------------------------------------------------------
+    def _briefing(self, text: str, role: Role) -> Answer:
+        """A briefing request answered with the briefing's overview, actions and cited highlights."""
+        from assistant.tasks.briefing import Briefer, BriefingRequest
+
+        topic = BRIEFING_WORDS.sub("", text).strip(" ，。？?！!") or "科技成果转化总体情况"
+        briefing = Briefer(self.index).build(BriefingRequest(topic=topic, role=role))
+        lines = [f"**{briefing.title}**（统计范围：{briefing.scope}）", "", briefing.narrative, "", "建议行动："]
+        lines += [f"- {action.text}（{action.reason}）" for action in briefing.actions[:BRIEFING_ACTIONS_IN_CHAT]]
+        if briefing.highlights:
+            lines += ["", f"政策要点：{briefing.highlights_note}{briefing.highlights}"]
+        return Answer(
+            "\n".join(lines), briefing.citations, Intent.BRIEFING_REQUEST.value, "extractive", True, topic, BRIEFING_HINT
+        )
+
     def _agencies(self, text: str) -> Answer | None:
         """An agency request answered from the whitelist data: whitelisted agencies only."""
         from assistant.tasks.agencies import recommend_agencies

@@ -26,6 +26,7 @@ from assistant.report.charts import chart_font, render_chart
 from assistant.report.documents import briefing_markdown, save_briefing
 from assistant.tasks.briefing import MATCH_THRESHOLD, Briefer, Briefing, BriefingRequest, Chart
 from assistant.tasks.briefing_narrative import unsupported_numbers
+from assistant.tasks.qa import QuestionAnswerer
 from tests.conftest import REPO
 from tests.helpers import kezhuan_json
 from tests.openai_stub import OpenAIStub
@@ -234,6 +235,16 @@ class TestNarrative:
             assert not briefing.notice
         else:
             assert briefing.narrative == offline.narrative and notice in briefing.notice
+
+
+def test_chat_routes_briefing_requests(knowledge_index: KnowledgeIndex, ai_briefing: Briefing) -> None:
+    qa = QuestionAnswerer(knowledge_index, knowledge_index.settings.model_copy(update={"openai_api_key": None}))
+    answer = qa.answer("帮我生成一份人工智能领域可转化成果的简报", role=Role.OFFICER)
+    assert answer.intent == "briefing_request" and answer.grounded
+    assert ai_briefing.narrative in answer.text and "kezhuan brief" in answer.notice
+    assert {c.chunk.doc_id for c in answer.citations} == {c.chunk.doc_id for c in ai_briefing.citations}
+    how_to = qa.answer("怎么生成简报？", role=Role.OFFICER)  # a how-to question is not a request
+    assert ai_briefing.narrative not in how_to.text
 
 
 def test_unsupported_numbers_compares_values_and_ignores_citations() -> None:
