@@ -7,7 +7,6 @@ Exit codes: 0 success; 1 partial failure (some files failed, the rest were index
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -336,7 +335,7 @@ def brief(
     from assistant.generate.llm import make_chat_model
     from assistant.index.knowledge_index import KnowledgeIndex
     from assistant.index.visibility import Role
-    from assistant.report.documents import BriefingFormat, save_briefing
+    from assistant.report.documents import BriefingFormat, default_stem, save_briefing
     from assistant.tasks.briefing import Briefer, BriefingRequest
 
     fmt = _guard(lambda: BriefingFormat(output_format))
@@ -355,7 +354,7 @@ def brief(
     briefer = Briefer(_guard(lambda: KnowledgeIndex(settings)), llm=llm)
     with Console(stderr=True).status("生成简报…") as status_line:
         briefing = _guard(lambda: briefer.build(request, progress=lambda message: status_line.update(message)))
-        path = output or Path("briefings") / f"{_slug(briefing.title)}-{briefing.reference_date:%Y%m%d}.{fmt}"
+        path = output or Path("briefings") / f"{default_stem(briefing)}.{fmt}"
         _guard(lambda: save_briefing(briefing, path, fmt))
     if as_json:
         _print_json(
@@ -373,10 +372,6 @@ def brief(
     for action in briefing.actions:
         typer.echo(f"· {action.text}")
     typer.echo(f"\n已写入 {path}", err=True)
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^\w\u4e00-\u9fff-]+", "-", text)[:40].strip("-") or "简报"
 
 
 @app.command()

@@ -11,6 +11,7 @@ Usage example::
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass
 from enum import StrEnum
@@ -20,7 +21,7 @@ from assistant.errors import InputError
 from assistant.report.charts import render_charts
 from assistant.tasks.briefing import Briefing, Figure
 
-__all__ = ["BriefingFormat", "briefing_markdown", "save_briefing"]
+__all__ = ["BriefingFormat", "briefing_markdown", "default_stem", "save_briefing"]
 
 SAMPLE_NOTE = "本简报统计的成果、需求和机构记录为样例数据（虚构），仅供演示。"
 DOCX_FONT = "宋体"
@@ -124,6 +125,12 @@ def briefing_markdown(briefing: Briefing, charts: list[Path], *, relative_to: Pa
                 lines.append(block)
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def default_stem(briefing: Briefing) -> str:
+    """A file name (without suffix) from the title and date: "人工智能领域可转化成果简报-20261128"."""
+    slug = re.sub(r"[^\w\u4e00-\u9fff-]+", "-", briefing.title)[:40].strip("-") or "简报"
+    return f"{slug}-{briefing.reference_date:%Y%m%d}"
 
 
 def save_briefing(briefing: Briefing, path: Path, fmt: BriefingFormat | None = None) -> Path:

@@ -190,7 +190,13 @@ class QuestionAnswerer:
         if briefing.highlights:
             lines += ["", f"政策要点：{briefing.highlights_note}{briefing.highlights}"]
         return Answer(
-            "\n".join(lines), briefing.citations, Intent.BRIEFING_REQUEST.value, "extractive", True, topic, BRIEFING_HINT
+            "\n".join(lines),
+            briefing.citations,
+            Intent.BRIEFING_REQUEST.value,
+            "extractive",
+            True,
+            topic,
+            BRIEFING_HINT,
         )
 
     def _agencies(self, text: str) -> Answer | None:

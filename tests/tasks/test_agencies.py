@@ -8,6 +8,7 @@ from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.records import DocType
 from assistant.tasks.agencies import list_agencies, overall_score, recommend_agencies, services_for
 from assistant.tasks.qa import QuestionAnswerer
+from tests.helpers import kezhuan_json
 
 
 def test_overall_score_weights() -> None:
@@ -45,3 +46,15 @@ class TestWhitelist:
             answer = qa.answer(question)
             cited = [c.chunk.doc_id for c in answer.citations if c.chunk.doc_type is DocType.AGENCY]
             assert cited and all(flags[doc_id] for doc_id in cited), question
+
+
+def test_cli_recommends_only_whitelisted_agencies_with_reasons(
+    knowledge_index: KnowledgeIndex, cli_env: dict[str, str]
+) -> None:
+    cli_env["KEZHUAN_DATA_DIR"] = str(knowledge_index.settings.data_dir)
+    code, payload = kezhuan_json("agencies", "--for", "需要专利价值评估和作价入股方案", env=cli_env)
+    recorded = {a.id: a.whitelisted for a in list_agencies(knowledge_index)}
+    assert code == 0 and payload["agencies"]
+    for agency in payload["agencies"]:
+        assert agency["whitelisted"] is True and recorded[agency["id"]] is True
+        assert agency["reasons"] and len(agency["scores"]) == 6

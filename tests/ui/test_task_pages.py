@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator
 
+import pyarrow as pa
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -73,3 +75,49 @@ def test_search_page(app: AppTest) -> None:
     app.switch_page("app_pages/search.py").run()
     app.text_input(key="search_query").input("沪科规〔2023〕9号").run()
     assert not app.exception and app.expander
+
+
+def _csv(folder: str) -> list[dict[str, str]]:
+    return [
+        row
+        for path in sorted((REPO / "knowledge" / folder).glob("*.csv"))
+        for row in csv.DictReader(path.open(encoding="utf-8"))
+    ]
+
+
+def test_briefing_page_previews_and_offers_both_downloads(app: AppTest) -> None:
+    app.switch_page("app_pages/briefing.py").run()
+    app.selectbox(key="brief_industry").set_value("人工智能")
+    app.text_input(key="brief_topic").input("可转化成果")
+    app.button(key="FormSubmitter:brief_form-生成简报").click().run()
+    assert not app.exception and not app.error
+    headings = [h.value for h in app.subheader]
+    assert headings[:3] == ["一、概述", "二、主要数据", "三、图表"] and "七、资料来源" in headings
+    totals = app.dataframe[0].value
+    patents = sum(r["所属产业"].split("/")[0] == "人工智能" for r in _csv("patents"))
+    assert int(totals.loc[totals["指标"] == "成果总数", "数值"].iloc[0]) == patents
+    assert len(app.get("image")) >= 3  # the charts
+    assert [b.proto.label for b in app.get("download_button")] == ["下载 Markdown（含图表，zip）", "下载 Word"]
+
+
+def test_agency_page_filters_charts_and_recommends_whitelisted_only(app: AppTest) -> None:
+    agencies = _csv("agencies")
+    whitelisted = {r["机构名称"] for r in agencies if r["是否白名单"] == "是"}
+    app.switch_page("app_pages/agencies.py").run()
+    assert not app.exception and len(app.dataframe[0].value) == len(agencies)
+    app.checkbox(key="agency_whitelisted").check().run()
+    table = app.dataframe[0].value
+    assert len(table) == len(whitelisted) and set(table["白名单"]) == {"是"}
+    app.selectbox(key="agency_service").set_value("价值评估").run()
+    assert all("价值评估" in s for s in app.dataframe[0].value["服务"])
+    chart = app.get("vega_lite_chart")[0].proto  # the six criteria of the picked agency
+    plotted = pa.ipc.open_stream(chart.datasets[0].data.data).read_all().to_pandas()
+    picked = next(r for r in agencies if r["机构编号"] == app.selectbox(key="agency_pick").value)
+    assert dict(zip(plotted.iloc[:, 0], plotted["得分"], strict=True)) == {
+        label: float(picked[label])
+        for label in ("服务频率", "服务能力", "服务质量", "内控体系", "履约记录", "诚信记录")
+    }
+    app.text_area(key="agency_need").input("需要专利价值评估和作价入股方案")
+    app.button(key="FormSubmitter:agency_recommend-推荐白名单机构").click().run()
+    cards = [m.value for m in app.markdown if m.value.startswith("**") and "`A-" in m.value]
+    assert cards and all(card.split("**")[1].split(". ", 1)[1] in whitelisted for card in cards)
