@@ -80,10 +80,9 @@ def sections(briefing: Briefing, charts: list[Path]) -> list[Section]:
     highlights += [briefing.highlights] if briefing.highlights else []
     actions: list[Block] = [f"{n}. {a.text}。理由：{a.reason}。" for n, a in enumerate(briefing.actions, start=1)]
     cited = [f"- [{c.n}] 《{c.chunk.title}》{c.chunk.locator}（{c.chunk.source}）" for c in briefing.citations]
-    cited_ids = {c.chunk.doc_id for c in briefing.citations}
-    records = [
-        f"- {s['doc_id']}：{s['title']}（{s['locator']}）" for s in briefing.sources() if s["doc_id"] not in cited_ids
-    ]
+    named = {c.doc_id: c for c in briefing.records}.values()
+    records = [f"- {c.doc_id}：{c.title}（{c.source} {c.locator}）" for c in named]
+    records = ["**统计与建议中提到的记录**", *records] if records else []
     return [
         ("一、概述", overview),
         ("二、主要数据", figures),

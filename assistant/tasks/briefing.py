@@ -609,12 +609,14 @@ def _actions(
     """What the figures suggest doing next, each with its reason; and the records named."""
     actions: list[Action] = []
     named: list[Chunk] = []
-    for pair in pairs[:TOP_PAIRS]:
-        enterprise = pair.demand.meta.get("enterprise", "")
+    if pairs:
+        enterprises = {str(p.demand.meta.get("enterprise", "")) for p in pairs}
+        top = pairs[0]
         actions.append(
             Action(
-                f"向{enterprise}推送「{pair.patent.title}」（{pair.patent.doc_id}），对应需求 {pair.demand.doc_id}",
-                f"匹配度 {pair.score:.2f}（≥{MATCH_THRESHOLD:.2f}）；" + "；".join(pair.reasons[:3]),
+                f"向 {len(enterprises)} 家企业推送匹配度≥{MATCH_THRESHOLD:.2f}的成果（前 {min(len(pairs), TOP_PAIRS)} 组见第四节），"
+                f"首推「{top.patent.title}」（{top.patent.doc_id}）对接需求 {top.demand.doc_id}",
+                f"{len(pairs)} 项需求的最佳匹配达到阈值，最高匹配度 {top.score:.2f}；" + "；".join(top.reasons[1:3]),
             )
         )
     unmatched = [d for d in demands if d.doc_id not in {p.demand.doc_id for p in pairs}]
