@@ -233,7 +233,8 @@ def _schema_for(doc_type: DocType | None, headers: set[str]) -> type[RecordSchem
     """The schema of ``doc_type``, or the one whose text columns the headers name."""
     if doc_type is not None:
         return SCHEMAS.get(doc_type, GenericRecord)
-    best, best_overlap = GenericRecord, 0
+    best: type[RecordSchema] = GenericRecord
+    best_overlap = 0
     for schema in SCHEMAS.values():
         overlap = len(headers & schema.known_headers())
         if _text_headers(schema, headers) and overlap > best_overlap:

@@ -173,7 +173,8 @@ def is_law(text: str) -> bool:
 
 def _law_sections(text: str, title: str) -> Iterator[_Section]:
     chapter = section = ""
-    locator, lines = "", []
+    locator = ""
+    lines: list[str] = []
     preamble: list[str] = []
 
     def flush() -> Iterator[_Section]:
