@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.tasks.briefing import Chart
+from assistant.tasks.briefing_figures import Chart
 
 __all__ = ["chart_font", "render_chart", "render_charts"]
 

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from assistant.errors import InputError
 from assistant.report.charts import render_charts
-from assistant.tasks.briefing import Briefing, Figure
+from assistant.tasks.briefing import Briefing
+from assistant.tasks.briefing_figures import Figure
 
 __all__ = ["BriefingFormat", "briefing_markdown", "default_stem", "save_briefing"]
 

@@ -18,7 +18,10 @@ every number in it is counted from indexed records, never estimated or generated
    when one is configured, and kept only if every number in it is in the figures.
 
 Confidential disclosures are counted in officer briefings only and never quoted or
-named. Rendering (charts, Markdown, Word) lives in :mod:`assistant.report`.
+named. The scope rules are in :mod:`~assistant.tasks.briefing_scope`, the counting in
+:mod:`~assistant.tasks.briefing_figures`, the LLM overview in
+:mod:`~assistant.tasks.briefing_narrative`; rendering (charts, Markdown, Word) is in
+:mod:`assistant.report`.
 
 Usage example::
 
@@ -29,9 +32,7 @@ Usage example::
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -43,7 +44,16 @@ from assistant.index.visibility import Role
 from assistant.query import clean_query
 from assistant.records import Chunk, Citation, DocType
 from assistant.tasks.agencies import Agency, list_agencies
-from assistant.tasks.fit import maturity_level, parse_money
+from assistant.tasks.briefing_figures import (
+    HIGH_MATURITY_TRL,
+    IN_FORCE,
+    MATCH_THRESHOLD,
+    Chart,
+    Figure,
+    count_figures,
+    draw_charts,
+)
+from assistant.tasks.briefing_scope import INDUSTRIES, BriefingRequest, Scope, parse_date
 from assistant.tasks.matching import Matcher
 
 __all__ = [
@@ -58,80 +68,14 @@ __all__ = [
     "Pair",
 ]
 
-# Shanghai's "3+6" industries, the labels the knowledge base uses (knowledge/README.md).
-INDUSTRIES = ("集成电路", "生物医药", "人工智能", "电子信息", "生命健康", "汽车", "高端装备", "先进材料", "时尚消费品")
-IPC_SECTIONS = {
-    "A": "人类生活必需",
-    "B": "作业、运输",
-    "C": "化学、冶金",
-    "D": "纺织、造纸",
-    "E": "固定建筑物",
-    "F": "机械工程",
-    "G": "物理",
-    "H": "电学",
-}
-LEGAL_STATUS_ORDER = ("实质审查", "授权", "有效", "失效", "驳回")
-IN_FORCE = ("授权", "有效")
-COOPERATION_MODES = ("转让", "许可", "作价投资", "合作开发", "技术服务")
-# Budget ranges by their upper bound in 万元; 面议 and blanks are their own bucket.
-BUDGET_BUCKETS = ((30, "30万元及以下"), (100, "30–100万元"), (300, "100–300万元"), (float("inf"), "300万元以上"))
-NEGOTIABLE = "面议或未填"
-# The matcher's combined score (0–1) at which an officer can forward a pair with confidence;
-# on the shipped sample data the best true pair of a demand usually scores 0.8–0.95.
-MATCH_THRESHOLD = 0.80
 TOP_PAIRS = 5
 LISTED_IN_ACTIONS = 5
 # University invention patents are kept about 4.6 years on average (BRIEF.md §7, 教育部统计):
 # one in force for longer with no demand matched this period is a candidate for grading.
 GRADING_AGE_YEARS = 5
-HIGH_MATURITY_TRL = 6
 TRANSFER_SERVICES = ("价值评估", "技术经纪")  # what pushing pairs and grading old patents need
 HIGHLIGHT_SENTENCES = 4
 GENERAL_POLICY_QUESTION = "高校可以通过哪些方式转化科技成果，完成人能获得多少奖励？"
-# Words that say what kind of briefing is wanted, not which technology it is about.
-GENERIC_TOPIC_WORDS = re.compile(
-    r"本季度|本年度|本月|季度|年度|上半年|下半年|领域|方向|行业|产业|相关|可转化|转化|科技成果|成果|存量|专利|盘活|进展|"
-    r"简报|情况|分析|报告|汇总|概况|政策|要点|改革|赋权|工作|生成|一份|请|帮我|技术|的|和|与|及"
-)
-IPC_IN_TOPIC = re.compile(r"\b([A-H]\d{2}[A-Z])\b")
-TERM_SPLIT = re.compile(r"[\s,，、;；。:：/（）()]+")
-
-
-@dataclass(frozen=True)
-class BriefingRequest:
-    """What the officer asks for. Dates bound patents' filing dates and demands' deadlines."""
-
-    topic: str
-    industry: str | None = None
-    ipc: str | None = None  # an IPC section ("H") or a prefix of a code ("H01M")
-    since: date | None = None
-    until: date | None = None
-    legal_status: str | None = None
-    min_maturity: str | None = None  # "TRL6" or "中试": at least this mature
-    role: Role = Role.OFFICER
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One number of the briefing, with what it counts and over which records."""
-
-    name: str
-    value: int
-    counted_over: str
-    group: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "value": self.value, "counted_over": self.counted_over}
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A bar chart's data; several series are stacked."""
-
-    title: str
-    categories: tuple[str, ...]
-    series: dict[str, tuple[int, ...]]
-    unit: str = "项"
 
 
 @dataclass(frozen=True)
@@ -203,7 +147,7 @@ class Briefer:
         """
         say = progress or (lambda _message: None)
         topic, _ = clean_query(request.topic)
-        scope = _Scope.of(request, topic)
+        scope = Scope.of(request, topic)
         say("统计成果与需求记录")
         all_patents, all_demands = _records(self.index, DocType.PATENT), _records(self.index, DocType.DEMAND)
         if not all_patents and not all_demands:
@@ -223,8 +167,8 @@ class Briefer:
         pairs = sorted((p for p in best.values() if round(p.score, 2) >= MATCH_THRESHOLD), key=lambda p: -p.score)
         say("检索政策要点")
         highlights, citations, note = self._highlights(topic)
-        figures = _figures(scope, patents, demands, disclosures, agencies, pairs, request.role)
-        charts = _charts(patents, demands)
+        figures = count_figures(scope, patents, demands, disclosures, agencies, len(pairs), request.role)
+        charts = draw_charts(patents, demands)
         actions, named = _actions(scope, patents, demands, best, pairs, agencies)
         narrative = _offline_narrative(scope, figures)
         briefing = Briefing(
@@ -282,88 +226,7 @@ class Briefer:
         return "", (), "知识库中没有找到相关政策依据。"
 
 
-# -- scope ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Scope:
-    industry: str | None
-    ipc: str | None
-    terms: tuple[str, ...]
-    since: date | None
-    until: date | None
-    legal_status: str | None
-    min_level: int | None
-    min_maturity: str | None
-    reference_date: date
-
-    @classmethod
-    def of(cls, request: BriefingRequest, topic: str) -> _Scope:
-        industry = request.industry or next((i for i in INDUSTRIES if i in topic), None)
-        if industry is not None and industry not in INDUSTRIES:
-            raise InputError(f"未知产业：{industry}；可选：{'、'.join(INDUSTRIES)}")
-        if request.since and request.until and request.since > request.until:
-            raise InputError(f"起始日期 {request.since} 晚于截止日期 {request.until}")
-        min_level = maturity_level(request.min_maturity) if request.min_maturity else None
-        if request.min_maturity and min_level is None:
-            raise InputError(f"无法识别成熟度：{request.min_maturity}；可写 TRL1–TRL9 或 样品、小试、中试、量产")
-        ipc_in_topic = IPC_IN_TOPIC.search(topic)
-        ipc = (request.ipc or (ipc_in_topic.group(1) if ipc_in_topic else "")).replace(" ", "").upper() or None
-        rest = IPC_IN_TOPIC.sub(" ", topic)
-        for word in INDUSTRIES:
-            rest = rest.replace(word, " ")
-        terms = tuple(t for t in TERM_SPLIT.split(GENERIC_TOPIC_WORDS.sub(" ", rest)) if len(t) >= 2)
-        return cls(
-            industry=industry,
-            ipc=ipc,
-            terms=terms,
-            since=request.since,
-            until=request.until,
-            legal_status=request.legal_status,
-            min_level=min_level,
-            min_maturity=request.min_maturity,
-            reference_date=request.until or date.today(),
-        )
-
-    def admits_patent(self, chunk: Chunk) -> bool:
-        meta = chunk.meta
-        filed = _date(meta.get("filing_date"))
-        level = maturity_level(str(meta.get("maturity", "")))
-        return (
-            self._industry_ok(meta.get("industry"))
-            and (self.ipc is None or any(code.startswith(self.ipc) for code in _ipc_codes(meta.get("ipc"))))
-            and (self.since is None or (filed is not None and filed >= self.since))
-            and (self.until is None or (filed is not None and filed <= self.until))
-            and (self.legal_status is None or meta.get("legal_status") == self.legal_status)
-            and (self.min_level is None or (level is not None and level >= self.min_level))
-            and self.admits_text(chunk)
-        )
-
-    def admits_demand(self, chunk: Chunk) -> bool:
-        """A demand belongs when its industry and terms fit and it is open in the period."""
-        deadline = _date(chunk.meta.get("deadline"))
-        open_in_period = self.since is None or deadline is None or deadline >= self.since
-        return self._industry_ok(chunk.meta.get("industry")) and open_in_period and self.admits_text(chunk)
-
-    def admits_text(self, chunk: Chunk) -> bool:
-        """Topic terms appear in the text; for documents without an industry field, the industry does too."""
-        text = f"{chunk.title}\n{chunk.text}"
-        industry_ok = chunk.doc_type is not DocType.DISCLOSURE or self.industry is None or self.industry in text
-        return industry_ok and all(term in text for term in self.terms)
-
-    def _industry_ok(self, value: object) -> bool:
-        return self.industry is None or _main_industry(value) == self.industry
-
-    def describe(self) -> str:
-        parts = [f"所属产业={self.industry}"] if self.industry else []
-        parts += [f"IPC以{self.ipc}开头"] if self.ipc else []
-        parts += [f"文本含「{t}」" for t in self.terms]
-        if self.since or self.until:
-            parts.append(f"申请日{self.since or '不限'}至{self.until or '不限'}")
-        parts += [f"法律状态={self.legal_status}"] if self.legal_status else []
-        parts += [f"成熟度不低于{self.min_maturity}"] if self.min_maturity else []
-        return "；".join(parts) or "全部记录"
-
-
-def _serves(agency: Agency, scope: _Scope) -> bool:
+def _serves(agency: Agency, scope: Scope) -> bool:
     return any(f == "不限" or f == scope.industry for f in agency.fields)
 
 
@@ -394,212 +257,9 @@ def _documents(index: KnowledgeIndex, doc_type: DocType) -> list[Chunk]:
     ]
 
 
-def _main_industry(value: object) -> str:
-    return str(value or "").split("/")[0].strip()
-
-
-def _ipc_codes(value: object) -> list[str]:
-    return [code.replace(" ", "").upper() for code in str(value or "").split("；") if code.strip()]
-
-
-def _ipc_section(value: object) -> str:
-    codes = _ipc_codes(value)
-    return codes[0][0] if codes and codes[0][0] in IPC_SECTIONS else ""
-
-
-def _date(value: object) -> date | None:
-    try:
-        return date.fromisoformat(str(value or "")[:10])
-    except ValueError:
-        return None
-
-
-def _modes(value: object) -> list[str]:
-    text = str(value or "")
-    return [mode for mode in COOPERATION_MODES if mode in text]
-
-
-def budget_bucket(budget: object) -> str:
-    """The budget range a demand's 预算区间 falls in, by its upper bound."""
-    money = parse_money(str(budget or ""))
-    if money is None:
-        return NEGOTIABLE
-    return next(label for bound, label in BUDGET_BUCKETS if money[1] <= bound)
-
-
-def _maturity_order(label: str) -> tuple[int, str]:
-    return (maturity_level(label) or 0, label)
-
-
-# -- figures and charts --------------------------------------------------------------------
-def _figures(
-    scope: _Scope,
-    patents: Sequence[Chunk],
-    demands: Sequence[Chunk],
-    disclosures: Sequence[Chunk],
-    agencies: Sequence[Agency],
-    pairs: Sequence[Pair],
-    role: Role,
-) -> list[Figure]:
-    where = scope.describe()
-    over_patents = f"范围内的专利/成果记录 {len(patents)} 条（{where}）"
-    over_demands = f"范围内的企业需求 {len(demands)} 条（{where}）"
-    in_force = sum(1 for p in patents if p.meta.get("legal_status") in IN_FORCE)
-    mature = sum(1 for p in patents if (maturity_level(str(p.meta.get("maturity", ""))) or 0) >= HIGH_MATURITY_TRL)
-    figures = [
-        Figure("成果总数", len(patents), f"专利/成果记录（{where}）", "总量"),
-        Figure("有效或已授权的成果", in_force, over_patents + "，法律状态为授权或有效", "总量"),
-        Figure(
-            f"成熟度达到TRL{HIGH_MATURITY_TRL}及以上的成果",
-            mature,
-            over_patents + "，成熟度折算为TRL（中试≈TRL6，量产≈TRL8）",
-            "总量",
-        ),
-        Figure("企业需求总数", len(demands), f"企业需求记录（{where}；截止日期不早于起始日期）", "总量"),
-        Figure(
-            f"有匹配度≥{MATCH_THRESHOLD:.2f}成果的需求",
-            len(pairs),
-            over_demands + "，每项需求取匹配工作流排名第一的公开成果",
-            "总量",
-        ),
-        Figure(
-            "可提供服务的白名单机构",
-            len(agencies),
-            f"白名单机构（服务领域含{scope.industry}或不限）" if scope.industry else "全部白名单机构",
-            "总量",
-        ),
-    ]
-    if role is Role.OFFICER:
-        figures.append(
-            Figure("处于披露阶段的保密成果", len(disclosures), f"保密披露文档（仅计数，不引用；{where}）", "总量")
-        )
-    figures += _counted(
-        "成果按所属产业", Counter(_main_industry(p.meta.get("industry")) for p in patents), over_patents
-    )
-    sections = Counter(_ipc_section(p.meta.get("ipc")) or "未分类" for p in patents)
-    figures += _counted(
-        "成果按IPC部",
-        Counter({f"{s} {IPC_SECTIONS.get(s, '')}".strip(): n for s, n in sections.items()}),
-        over_patents + "，按主分类号",
-    )
-    figures += _counted(
-        "成果按成熟度",
-        Counter(str(p.meta.get("maturity") or "未填") for p in patents),
-        over_patents,
-        order=_maturity_order,
-    )
-    figures += _counted(
-        "成果按法律状态",
-        Counter(str(p.meta.get("legal_status") or "未填") for p in patents),
-        over_patents,
-        order=_status_order,
-    )
-    figures += _counted(
-        "成果按合作方式",
-        Counter(m for p in patents for m in _modes(p.meta.get("cooperation_mode"))),
-        over_patents + "，一项成果可有多种方式",
-        order=_mode_order,
-    )
-    figures += _counted(
-        "需求按所属行业", Counter(_main_industry(d.meta.get("industry")) for d in demands), over_demands
-    )
-    figures += _counted(
-        "需求按预算区间",
-        Counter(budget_bucket(d.meta.get("budget")) for d in demands),
-        over_demands + "，按预算上限归档",
-        order=_budget_order,
-    )
-    return figures
-
-
-def _counted(
-    group: str,
-    counts: Counter[str],
-    counted_over: str,
-    *,
-    order: Callable[[str], Any] | None = None,
-) -> list[Figure]:
-    labels = sorted(counts, key=order) if order else [label for label, _ in counts.most_common()]
-    return [Figure(f"{group}：{label}", counts[label], counted_over, group) for label in labels]
-
-
-def _status_order(label: str) -> tuple[int, str]:
-    return (LEGAL_STATUS_ORDER.index(label) if label in LEGAL_STATUS_ORDER else len(LEGAL_STATUS_ORDER), label)
-
-
-def _mode_order(label: str) -> int:
-    return COOPERATION_MODES.index(label)
-
-
-def _budget_order(label: str) -> int:
-    labels = [name for _, name in BUDGET_BUCKETS] + [NEGOTIABLE]
-    return labels.index(label)
-
-
-def _charts(patents: Sequence[Chunk], demands: Sequence[Chunk]) -> list[Chart]:
-    """The main distributions; the same counts as the figures, arranged for plotting."""
-    charts = []
-    maturities = sorted({str(p.meta.get("maturity") or "未填") for p in patents}, key=_maturity_order)
-    statuses = sorted({str(p.meta.get("legal_status") or "未填") for p in patents}, key=_status_order)
-    if patents:
-        charts.append(
-            _stacked(
-                "成果按成熟度与法律状态",
-                maturities,
-                statuses,
-                [(str(p.meta.get("maturity") or "未填"), str(p.meta.get("legal_status") or "未填")) for p in patents],
-            )
-        )
-        sections = Counter(_ipc_section(p.meta.get("ipc")) or "未分类" for p in patents)
-        labels = tuple(sorted(sections))
-        charts.append(
-            Chart(
-                "成果按IPC部",
-                tuple(f"{s} {IPC_SECTIONS.get(s, '')}".strip() for s in labels),
-                {"成果": tuple(sections[s] for s in labels)},
-            )
-        )
-    buckets = [name for _, name in BUDGET_BUCKETS] + [NEGOTIABLE]
-    industries = [label for label, _ in Counter(_main_industry(d.meta.get("industry")) for d in demands).most_common()]
-    if len(industries) == 1:
-        budgets = Counter(budget_bucket(d.meta.get("budget")) for d in demands)
-        charts.append(
-            Chart(f"{industries[0]}需求按预算区间", tuple(buckets), {"需求": tuple(budgets[b] for b in buckets)})
-        )
-    elif demands:
-        charts.append(
-            _stacked(
-                "需求按行业与预算区间",
-                industries,
-                buckets,
-                [(_main_industry(d.meta.get("industry")), budget_bucket(d.meta.get("budget"))) for d in demands],
-            )
-        )
-    if patents or demands:
-        supply = Counter(m for p in patents for m in _modes(p.meta.get("cooperation_mode")))
-        demand = Counter(m for d in demands for m in _modes(d.meta.get("cooperation_mode")))
-        charts.append(
-            Chart(
-                "合作方式：成果可提供与需求期望",
-                COOPERATION_MODES,
-                {
-                    "成果": tuple(supply[m] for m in COOPERATION_MODES),
-                    "需求": tuple(demand[m] for m in COOPERATION_MODES),
-                },
-            )
-        )
-    return charts
-
-
-def _stacked(title: str, categories: Sequence[str], stacks: Sequence[str], rows: Iterable[tuple[str, str]]) -> Chart:
-    counts = Counter(rows)
-    series = {s: tuple(counts[(c, s)] for c in categories) for s in stacks if any(counts[(c, s)] for c in categories)}
-    return Chart(title, tuple(categories), series)
-
-
 # -- actions and narrative -----------------------------------------------------------------
 def _actions(
-    scope: _Scope,
+    scope: Scope,
     patents: Sequence[Chunk],
     demands: Sequence[Chunk],
     best: dict[str, Pair],
@@ -611,12 +271,13 @@ def _actions(
     named: list[Chunk] = []
     if pairs:
         enterprises = {str(p.demand.meta.get("enterprise", "")) for p in pairs}
-        top = pairs[0]
+        first = pairs[0]
         actions.append(
             Action(
                 f"向 {len(enterprises)} 家企业推送匹配度≥{MATCH_THRESHOLD:.2f}的成果（前 {min(len(pairs), TOP_PAIRS)} 组见第四节），"
-                f"首推「{top.patent.title}」（{top.patent.doc_id}）对接需求 {top.demand.doc_id}",
-                f"{len(pairs)} 项需求的最佳匹配达到阈值，最高匹配度 {top.score:.2f}；" + "；".join(top.reasons[1:3]),
+                f"首推「{first.patent.title}」（{first.patent.doc_id}）对接需求 {first.demand.doc_id}",
+                f"{len(pairs)} 项需求的最佳匹配达到阈值，最高匹配度 {first.score:.2f}；"
+                + "；".join(first.reasons[1:3]),
             )
         )
     unmatched = [d for d in demands if d.doc_id not in {p.demand.doc_id for p in pairs}]
@@ -639,7 +300,7 @@ def _actions(
         p
         for p in patents
         if p.meta.get("legal_status") in IN_FORCE
-        and (filed := _date(p.meta.get("filing_date"))) is not None
+        and (filed := parse_date(p.meta.get("filing_date"))) is not None
         and filed <= cutoff
         and p.doc_id not in paired
     ]
@@ -668,7 +329,7 @@ def _actions(
     return actions, named
 
 
-def _offline_narrative(scope: _Scope, figures: Sequence[Figure]) -> str:
+def _offline_narrative(scope: Scope, figures: Sequence[Figure]) -> str:
     """The overview paragraph, assembled only from the figures."""
     value = {f.name: f.value for f in figures}
     matched = f"有匹配度≥{MATCH_THRESHOLD:.2f}成果的需求"

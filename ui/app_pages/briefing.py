@@ -10,7 +10,8 @@ import streamlit as st
 from assistant.errors import KezhuanError
 from assistant.index.visibility import Role
 from assistant.report.documents import Table, default_stem, save_briefing, sections
-from assistant.tasks.briefing import INDUSTRIES, LEGAL_STATUS_ORDER, Briefer, BriefingRequest
+from assistant.tasks.briefing import INDUSTRIES, Briefer, BriefingRequest
+from assistant.tasks.briefing_figures import LEGAL_STATUS_ORDER
 from ui.resources import ROLE_LABELS, ensure_index, get_chat_model
 
 ANY = "不限"
