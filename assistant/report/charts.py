@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from assistant.tasks.briefing_figures import Chart
 
@@ -16,6 +17,7 @@ __all__ = ["chart_font", "render_chart", "render_charts"]
 
 SYSTEM_CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei")
 BUNDLED_FONT = "NotoSansCJKsc-Regular.otf"
+FIGURE_SIZE = (9.0, 3.8)  # one size for all, so their text matches side by side in a document
 PALETTE = ("#2f6db5", "#e8833a", "#4aa564", "#c9423f", "#8a63b8", "#8c6d4f", "#d279b5")
 
 
@@ -36,23 +38,16 @@ def chart_font() -> str:
 
 
 def render_chart(chart: Chart, path: Path) -> Path:
-    """Draw ``chart`` (stacked when it has several series) into a PNG at ``path``."""
+    """Draw ``chart`` into a PNG at ``path``."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
     with plt.rc_context({"font.family": [chart_font()], "axes.unicode_minus": False}):
-        width = max(6.0, 0.75 * len(chart.categories) + (3.5 if len(chart.series) > 1 else 2.5))
-        figure, axes = plt.subplots(figsize=(width, 3.8), dpi=120)
-        bottom = [0] * len(chart.categories)
-        for n, (name, values) in enumerate(chart.series.items()):
-            axes.bar(chart.categories, values, bottom=bottom, label=name, color=PALETTE[n % len(PALETTE)])
-            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-        for x, total in enumerate(bottom):
-            if total:
-                axes.annotate(str(total), (x, total), ha="center", va="bottom", fontsize=8)
-        axes.set_ylim(0, max([*bottom, 1]) * 1.15)  # room for the totals above the bars
+        figure, axes = plt.subplots(figsize=FIGURE_SIZE, dpi=120)
+        tops = _stacked_bars(axes, chart) if chart.stacked else _grouped_bars(axes, chart)
+        axes.set_ylim(0, max([*tops, 1]) * 1.15)  # room for the counts above the bars
         axes.set_title(chart.title)
         axes.set_ylabel(chart.unit)
         axes.spines[["top", "right"]].set_visible(False)
@@ -61,9 +56,32 @@ def render_chart(chart: Chart, path: Path) -> Path:
         if len(chart.categories) > 5:
             axes.tick_params(axis="x", labelrotation=30)
         figure.tight_layout()
-        figure.savefig(path)
+        figure.savefig(path, bbox_inches="tight")  # keeps a legend placed beside the axes
         plt.close(figure)
     return path
+
+
+def _stacked_bars(axes: Any, chart: Chart) -> list[int]:
+    """Stacked bars with each stack's total above it; returns the totals."""
+    bottom = [0] * len(chart.categories)
+    for n, (name, values) in enumerate(chart.series.items()):
+        axes.bar(chart.categories, values, bottom=bottom, label=name, color=PALETTE[n % len(PALETTE)])
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    for x, total in enumerate(bottom):
+        if total:
+            axes.annotate(str(total), (x, total), ha="center", va="bottom", fontsize=8)
+    return bottom
+
+
+def _grouped_bars(axes: Any, chart: Chart) -> list[int]:
+    """Bars side by side within each category, each with its count; returns the heights."""
+    width = 0.8 / len(chart.series)
+    for n, (name, values) in enumerate(chart.series.items()):
+        positions = [x - 0.4 + width * (n + 0.5) for x in range(len(chart.categories))]
+        bars = axes.bar(positions, values, width=width, label=name, color=PALETTE[n % len(PALETTE)])
+        axes.bar_label(bars, fontsize=8)
+    axes.set_xticks(range(len(chart.categories)), chart.categories)
+    return [v for values in chart.series.values() for v in values]
 
 
 def render_charts(charts: list[Chart], folder: Path) -> list[Path]:

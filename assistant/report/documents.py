@@ -22,7 +22,7 @@ from assistant.report.charts import render_charts
 from assistant.tasks.briefing import Briefing
 from assistant.tasks.briefing_figures import Figure
 
-__all__ = ["BriefingFormat", "briefing_markdown", "default_stem", "save_briefing"]
+__all__ = ["Block", "BriefingFormat", "Table", "briefing_markdown", "default_stem", "save_briefing", "sections"]
 
 SAMPLE_NOTE = "本简报统计的成果、需求和机构记录为样例数据（虚构），仅供演示。"
 DOCX_FONT = "宋体"

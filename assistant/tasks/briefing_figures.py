@@ -57,12 +57,13 @@ class Figure:
 
 @dataclass(frozen=True)
 class Chart:
-    """A bar chart's data; several series are stacked."""
+    """A bar chart's data: several series are stacked (parts of a whole) or side by side (compared)."""
 
     title: str
     categories: tuple[str, ...]
     series: dict[str, tuple[int, ...]]
     unit: str = "项"
+    stacked: bool = True
 
 
 def ipc_section(value: object) -> str:
@@ -156,6 +157,12 @@ def count_figures(
     )
     figures += _counted("需求按所属行业", Counter(main_industry(d.meta.get("industry")) for d in demands), over_demands)
     figures += _counted(
+        "需求按合作方式",
+        Counter(m for d in demands for m in cooperation_modes(d.meta.get("cooperation_mode"))),
+        over_demands + "，一项需求可有多种方式",
+        order=_mode_order,
+    )
+    figures += _counted(
         "需求按预算区间",
         Counter(budget_bucket(d.meta.get("budget")) for d in demands),
         over_demands + "，按预算上限归档",
@@ -238,6 +245,7 @@ def draw_charts(patents: Sequence[Chunk], demands: Sequence[Chunk]) -> list[Char
                     "成果": tuple(supply[m] for m in COOPERATION_MODES),
                     "需求": tuple(demand[m] for m in COOPERATION_MODES),
                 },
+                stacked=False,
             )
         )
     return charts

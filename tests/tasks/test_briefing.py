@@ -92,6 +92,10 @@ class TestFigures:
         assert sum(f.value for f in ai_briefing.figures if f.group == "需求按预算区间") == demand_total
         stacked = ai_briefing.charts[0]
         assert sum(sum(values) for values in stacked.series.values()) == total
+        modes = next(c for c in ai_briefing.charts if not c.stacked)  # offered vs wanted, side by side
+        for series, group in (("成果", "成果按合作方式"), ("需求", "需求按合作方式")):
+            counted = {f.name.split("：")[1]: f.value for f in ai_briefing.figures if f.group == group}
+            assert {m: v for m, v in zip(modes.categories, modes.series[series], strict=True) if v} == counted
 
     def test_pairs_are_above_the_threshold_and_public(self, ai_briefing: Briefing) -> None:
         matched = ai_briefing.figure(f"有匹配度≥{MATCH_THRESHOLD:.2f}成果的需求")

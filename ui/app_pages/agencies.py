@@ -60,7 +60,15 @@ else:
     st.markdown(
         f"**{agency.name}**（{'白名单机构' if agency.whitelisted else '不在白名单内'}）综合评分 {agency.overall:.1f}"
     )
-    st.bar_chart({"得分": {label: agency.scores.get(label, 0.0) for _, label in CRITERIA}}, y_label="得分（0–100）")
+    st.bar_chart(
+        {"条件": [label for _, label in CRITERIA], "得分": [agency.scores.get(label, 0.0) for _, label in CRITERIA]},
+        x="条件",
+        y="得分",
+        horizontal=True,
+        sort=False,  # keep the criteria in the order of the reply letter
+        x_label="得分（0–100）",
+        height=260,
+    )
 
 st.subheader("按需求推荐")
 with st.form("agency_recommend"):

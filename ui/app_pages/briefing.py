@@ -9,7 +9,7 @@ import streamlit as st
 
 from assistant.errors import KezhuanError
 from assistant.index.visibility import Role
-from assistant.report.documents import Table, default_stem, save_briefing, sections
+from assistant.report.documents import Block, Table, default_stem, save_briefing, sections
 from assistant.tasks.briefing import INDUSTRIES, Briefer, BriefingRequest
 from assistant.tasks.briefing_figures import LEGAL_STATUS_ORDER
 from ui.resources import ROLE_LABELS, ensure_index, get_chat_model
@@ -68,6 +68,17 @@ if submitted:
     )
     st.session_state.brief_path = _build(request)
 
+
+def show_blocks(blocks: list[Block]) -> None:
+    for block in blocks:
+        if isinstance(block, Table):
+            st.dataframe([dict(zip(block.header, row, strict=True)) for row in block.rows], hide_index=True)
+        elif isinstance(block, Path):
+            st.image(str(block))
+        else:
+            st.markdown(block)
+
+
 path: Path | None = st.session_state.get("brief_path")
 briefing = st.session_state.get("brief_result")
 if path is not None and briefing is not None:
@@ -89,10 +100,9 @@ if path is not None and briefing is not None:
         st.info("本简报统计的成果、需求和机构记录为样例数据（虚构），仅供演示。")
     for heading, blocks in sections(briefing, charts):
         st.subheader(heading)
-        for block in blocks:
-            if isinstance(block, Table):
-                st.dataframe([dict(zip(block.header, row, strict=True)) for row in block.rows], hide_index=True)
-            elif isinstance(block, Path):
-                st.image(str(block))
-            else:
-                st.markdown(block)
+        if heading.endswith("主要数据"):  # the totals in view; the breakdowns (drawn below) folded
+            show_blocks(blocks[:1])
+            with st.expander("分项统计（与图表为同一数据）"):
+                show_blocks(blocks[1:])
+        else:
+            show_blocks(blocks)
