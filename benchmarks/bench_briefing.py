@@ -30,7 +30,7 @@ def main() -> None:
         print(f"indexing {KNOWLEDGE} …")
         Ingestor(index).ingest([KNOWLEDGE])
     briefer = Briefer(index)
-    print(f"{'topic':<16} {'patents':>7} {'demands':>7} {'matched':>7} {'build s':>8} {'md s':>6} {'docx s':>7}")
+    print(f"{'patents':>7} {'demands':>7} {'matched':>7} {'build s':>8} {'md s':>6} {'docx s':>7}  topic")
     with tempfile.TemporaryDirectory() as folder:
         for topic in TOPICS:
             started = time.perf_counter()
@@ -44,8 +44,8 @@ def main() -> None:
             word = time.perf_counter() - started
             matched = briefing.figure(f"有匹配度≥{MATCH_THRESHOLD:.2f}成果的需求")
             print(
-                f"{topic:<16} {briefing.figure('成果总数'):>7} {briefing.figure('企业需求总数'):>7} {matched:>7}"
-                f" {built:>8.1f} {markdown:>6.1f} {word:>7.1f}"
+                f"{briefing.figure('成果总数'):>7} {briefing.figure('企业需求总数'):>7} {matched:>7}"
+                f" {built:>8.1f} {markdown:>6.1f} {word:>7.1f}  {topic}"
             )
 
 

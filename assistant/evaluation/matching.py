@@ -10,6 +10,11 @@ Three sets, each scored in all three modes in one run:
   business owner's words, sharing few words with their gold patent
   (``evals/check_demand_overlap.py`` checks that).
 
+On ``kb`` it also reports, for thresholds on the combined score around the briefing's
+:data:`~assistant.tasks.briefing_figures.MATCH_THRESHOLD`, how many demands count as
+matched, how often their top patent is a gold one (precision), and how many demands
+without any suitable patent (empty gold) fall below the threshold and so get posted.
+
 Usage example::
 
     print(run_matching_suite(Settings()).table())
@@ -39,6 +44,7 @@ CORPUS_SETS = {
     "business": Path("evals/corpus_demands_business.jsonl"),
 }
 DEPTH = 10
+THRESHOLDS = (0.75, 0.80, 0.85, 0.90)
 
 
 @dataclass
@@ -59,9 +65,38 @@ class HitScore:
 
 
 @dataclass
+class TopPair:
+    """A demand's best combined score, whether that patent is gold, and whether any gold exists."""
+
+    score: float
+    correct: bool
+    has_gold: bool
+
+
+def threshold_rows(tops: list[TopPair]) -> list[dict[str, float]]:
+    """Matched count, precision and no-match flagging at each threshold (scores rounded as shown)."""
+    rows = []
+    without_gold = [t for t in tops if not t.has_gold]
+    for threshold in THRESHOLDS:
+        above = [t for t in tops if round(t.score, 2) >= threshold]
+        rows.append(
+            {
+                "threshold": threshold,
+                "matched": len(above),
+                "precision": round(sum(t.correct for t in above) / max(len(above), 1), 3),
+                "no_match_flagged": round(
+                    sum(round(t.score, 2) < threshold for t in without_gold) / max(len(without_gold), 1), 3
+                ),
+            }
+        )
+    return rows
+
+
+@dataclass
 class MatchingReport:
     sets: dict[str, dict[str, HitScore]]
     sizes: dict[str, int]
+    tops: list[TopPair] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -70,6 +105,7 @@ class MatchingReport:
                 name: {"demands": self.sizes[name], "modes": {m: s.to_dict() for m, s in modes.items()}}
                 for name, modes in self.sets.items()
             },
+            "kb_thresholds": threshold_rows(self.tops),
         }
 
     def table(self) -> str:
@@ -79,6 +115,13 @@ class MatchingReport:
                 d = score.to_dict()
                 lines.append(
                     f"{name:<10}{mode:<10}{d['hit@1']:>8.3f}{d['hit@5']:>8.3f}{d['hit@10']:>8.3f}{d['mrr']:>8.3f}"
+                )
+        if self.tops:
+            lines += ["", f"kb, best pair of each of {len(self.tops)} demands (no-match: share of empty-gold demands below)"]
+            lines.append(f"{'threshold':>10}{'matched':>9}{'precision':>11}{'no-match':>10}")
+            for row in threshold_rows(self.tops):
+                lines.append(
+                    f"{row['threshold']:>10.2f}{row['matched']:>9}{row['precision']:>11.3f}{row['no_match_flagged']:>10.3f}"
                 )
         return "\n".join(lines)
 
@@ -91,7 +134,9 @@ def run_matching_suite(settings: Settings, *, log: bool = True) -> MatchingRepor
     """Score every available set in every mode (the corpus sets need ../shared)."""
     sets: dict[str, dict[str, HitScore]] = {}
     sizes: dict[str, int] = {}
-    gold_rows = [r for r in read_jsonl(KB_GOLD) if r["gold"]]
+    rows = read_jsonl(KB_GOLD)
+    gold_rows = [r for r in rows if r["gold"]]
+    tops: list[TopPair] = []
     with temporary_index(settings) as index:
         if log:
             print(f"正在索引 {KNOWLEDGE} …", file=sys.stderr)
@@ -103,10 +148,13 @@ def run_matching_suite(settings: Settings, *, log: bool = True) -> MatchingRepor
             for mode in MatchMode:
                 result = matcher.for_demand(demand_id=row["demand_id"], k=DEPTH, role=Role.ENTERPRISE, mode=mode)
                 scores[mode.value].ranks.append(_rank([m.chunk.doc_id for m in result.matches], set(row["gold"])))
+        for row in rows:
+            best = matcher.for_demand(demand_id=row["demand_id"], k=1, role=Role.ENTERPRISE).matches[0]
+            tops.append(TopPair(best.score, best.chunk.doc_id in row["gold"], bool(row["gold"])))
     if not CORPUS_PATENTS.exists():
         if log:
             print(f"跳过语料需求集：{CORPUS_PATENTS} 不存在", file=sys.stderr)
-        return MatchingReport(sets, sizes)
+        return MatchingReport(sets, sizes, tops)
     with temporary_index(settings) as index:
         if log:
             print(f"正在索引 {CORPUS_PATENTS} …", file=sys.stderr)
@@ -120,4 +168,4 @@ def run_matching_suite(settings: Settings, *, log: bool = True) -> MatchingRepor
                 for mode in MatchMode:
                     result = matcher.for_demand(row["demand"], k=DEPTH, role=Role.ENTERPRISE, mode=mode)
                     scores[mode.value].ranks.append(_rank([m.chunk.doc_id for m in result.matches], set(row["gold"])))
-    return MatchingReport(sets, sizes)
+    return MatchingReport(sets, sizes, tops)

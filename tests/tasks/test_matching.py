@@ -70,3 +70,22 @@ class TestMatcher:
             matcher.for_demand(**call)
         with pytest.raises(InputError, match="专利"):
             matcher.for_patent("CN-NOPE")
+
+
+def test_threshold_rows_count_matches_precision_and_flagged_no_match_demands() -> None:
+    from assistant.evaluation.matching import TopPair, threshold_rows
+
+    tops = [
+        TopPair(0.91, True, True),
+        TopPair(0.796, False, False),
+        TopPair(0.86, False, True),
+        TopPair(0.7, False, False),
+    ]
+    at = {row["threshold"]: row for row in threshold_rows(tops)}
+    assert at[0.80] == {
+        "threshold": 0.80,
+        "matched": 3,
+        "precision": 0.333,
+        "no_match_flagged": 0.5,
+    }  # 0.796 shows as 0.80
+    assert at[0.90] == {"threshold": 0.90, "matched": 1, "precision": 1.0, "no_match_flagged": 1.0}
