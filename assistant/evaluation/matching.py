@@ -117,7 +117,10 @@ class MatchingReport:
                     f"{name:<10}{mode:<10}{d['hit@1']:>8.3f}{d['hit@5']:>8.3f}{d['hit@10']:>8.3f}{d['mrr']:>8.3f}"
                 )
         if self.tops:
-            lines += ["", f"kb, best pair of each of {len(self.tops)} demands (no-match: share of empty-gold demands below)"]
+            lines += [
+                "",
+                f"kb, best pair of each of {len(self.tops)} demands (no-match: share of empty-gold demands below)",
+            ]
             lines.append(f"{'threshold':>10}{'matched':>9}{'precision':>11}{'no-match':>10}")
             for row in threshold_rows(self.tops):
                 lines.append(

@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from assistant.errors import InputError
 from assistant.report.charts import render_charts
@@ -26,6 +27,9 @@ __all__ = ["Block", "BriefingFormat", "Table", "briefing_markdown", "default_ste
 
 SAMPLE_NOTE = "本简报统计的成果、需求和机构记录为样例数据（虚构），仅供演示。"
 DOCX_FONT = "宋体"
+DOCX_TEXT_WIDTH_CM = 16.0
+SCALED_REASON = "语义相近度"  # scaled within each candidate list, so the top pair always shows 1.00
+REASON_CHARS = 80
 
 
 class BriefingFormat(StrEnum):
@@ -37,6 +41,7 @@ class BriefingFormat(StrEnum):
 class Table:
     header: tuple[str, ...]
     rows: list[tuple[str, ...]]
+    widths: tuple[float, ...] = ()  # shares of the page width in Word; equal when empty
 
 
 Block = str | Table | Path  # a paragraph ("- " bullet, "1. " numbered), a table or a chart image
@@ -53,11 +58,18 @@ def sections(briefing: Briefing, charts: list[Path]) -> list[Section]:
         groups.setdefault(figure.group, []).append(figure)
     totals = groups.pop("总量", [])
     figures: list[Block] = [
-        Table(("指标", "数值", "统计范围"), [(f.name, str(f.value), f.counted_over) for f in totals])
+        Table(
+            ("指标", "数值", "统计范围"),
+            [(f.name, str(f.value), f.counted_over) for f in totals],
+            widths=(0.3, 0.1, 0.6),
+        )
     ]
-    for group, members in groups.items():
-        figures.append(f"**{group}**（{members[0].counted_over}）")
-        figures.append(Table(("类别", "数量"), [(f.name.split("：", 1)[1], str(f.value)) for f in members]))
+    breakdowns = [
+        (group, "；".join(f"{f.name.split('：', 1)[1]} {f.value}" for f in members), members[0].counted_over)
+        for group, members in groups.items()
+    ]
+    figures.append("分项分布（与第三节图表为同一数据）：")
+    figures.append(Table(("分项", "分布", "统计范围"), breakdowns, widths=(0.2, 0.45, 0.35)))
     pairs: list[Block] = (
         [
             Table(
@@ -68,10 +80,11 @@ def sections(briefing: Briefing, charts: list[Path]) -> list[Section]:
                         str(p.demand.meta.get("enterprise", "")),
                         f"{p.patent.title}（{p.patent.doc_id}）",
                         f"{p.score:.2f}",
-                        "；".join(p.reasons[:3]),
+                        "；".join(r for r in p.reasons if not r.startswith(SCALED_REASON))[:REASON_CHARS],
                     )
                     for p in briefing.pairs
                 ],
+                widths=(0.22, 0.16, 0.27, 0.09, 0.26),
             )
         ]
         if briefing.pairs
@@ -169,12 +182,7 @@ def _write_docx(briefing: Briefing, charts: list[Path], path: Path) -> None:
         document.add_heading(heading, level=1)
         for block in blocks:
             if isinstance(block, Table):
-                table = document.add_table(rows=1, cols=len(block.header), style="Light Grid Accent 1")
-                for cell, text in zip(table.rows[0].cells, block.header, strict=True):
-                    cell.text = text
-                for row in block.rows:
-                    for cell, text in zip(table.add_row().cells, row, strict=True):
-                        cell.text = text
+                _add_table(document, block)
             elif isinstance(block, Path):
                 document.add_picture(str(block), width=Cm(15))
             elif block.startswith("- "):
@@ -184,3 +192,17 @@ def _write_docx(briefing: Briefing, charts: list[Path], path: Path) -> None:
             else:
                 document.add_paragraph(block.replace("**", ""))
     document.save(str(path))
+
+
+def _add_table(document: Any, block: Table) -> None:
+    from docx.shared import Cm
+
+    table = document.add_table(rows=1, cols=len(block.header), style="Light Grid Accent 1")
+    table.autofit = False
+    widths = block.widths or tuple(1 / len(block.header) for _ in block.header)
+    for column, share in zip(table.columns, widths, strict=True):  # the grid, which LibreOffice reads
+        column.width = Cm(DOCX_TEXT_WIDTH_CM * share)
+    for row_cells, texts in [(table.rows[0].cells, block.header), *((table.add_row().cells, r) for r in block.rows)]:
+        for cell, text, share in zip(row_cells, texts, widths, strict=True):
+            cell.text = text
+            cell.width = Cm(DOCX_TEXT_WIDTH_CM * share)

@@ -102,7 +102,7 @@ if path is not None and briefing is not None:
         st.subheader(heading)
         if heading.endswith("主要数据"):  # the totals in view; the breakdowns (drawn below) folded
             show_blocks(blocks[:1])
-            with st.expander("分项统计（与图表为同一数据）"):
+            with st.expander("分项分布"):
                 show_blocks(blocks[1:])
         else:
             show_blocks(blocks)
