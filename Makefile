@@ -34,6 +34,7 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_index.py
+	$(BIN)/python benchmarks/bench_briefing.py
 
 clean:
 	rm -rf .kezhuan $(VENV)
