@@ -18,7 +18,7 @@ import logging
 import re
 from functools import lru_cache
 
-__all__ = ["DOMAIN_TERMS", "STOPWORDS", "nouns", "tokenize"]
+__all__ = ["DOMAIN_TERMS", "STOPWORDS", "nouns", "tokenize", "words"]
 
 PROTECTED = re.compile(
     "|".join(
@@ -251,6 +251,11 @@ def _words(jieba, text: str) -> list[str]:  # type: ignore[no-untyped-def]
         for w in (w.strip() for w in jieba.cut_for_search(text))
         if w and WORD.search(w) and w not in STOPWORDS
     ]
+
+
+def words(text: str) -> list[str]:
+    """jieba's precise segmentation of ``text`` (no overlapping sub-words, nothing dropped)."""
+    return [w for w in _jieba().lcut(text) if w.strip()]
 
 
 NOUN_TAGS = ("n", "eng", "vn")  # jieba POS tags of nouns (n, nr, ns, nt, nz …), English words, verbal nouns

@@ -2,8 +2,9 @@
 
 An industry named in the topic (or given) and the metadata filters select patents; what is
 left of the topic once the industry and generic words (成果、盘活、简报…) are removed must
-appear verbatim in a record's text, so "锂电池相关成果" covers the records that say 锂电池
-and "存量专利盘活进展" covers the whole stock. Every rule can be stated in one line of the
+appear in a record's text, whole or as all of its words ("固态电池": 固态 and 电池), so
+"锂电池相关成果" covers the records that say 锂电池 and "存量专利盘活进展" covers the
+whole stock. Every rule can be stated in one line of the
 briefing's "统计范围", which is what makes its figures checkable by hand.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.errors import InputError
+from assistant.index.tokenizer import words
 from assistant.index.visibility import Role
 from assistant.records import Chunk, DocType
 from assistant.tasks.fit import maturity_level
@@ -109,7 +111,7 @@ class Scope:
         """Topic terms appear in the text; for documents without an industry field, the industry does too."""
         text = f"{chunk.title}\n{chunk.text}"
         industry_ok = chunk.doc_type is not DocType.DISCLOSURE or self.industry is None or self.industry in text
-        return industry_ok and all(term in text for term in self.terms)
+        return industry_ok and all(_mentions(text, term) for term in self.terms)
 
     def _industry_ok(self, value: object) -> bool:
         return self.industry is None or main_industry(value) == self.industry
@@ -117,12 +119,29 @@ class Scope:
     def describe(self) -> str:
         parts = [f"所属产业={self.industry}"] if self.industry else []
         parts += [f"IPC以{self.ipc}开头"] if self.ipc else []
-        parts += [f"文本含「{t}」" for t in self.terms]
+        for term in self.terms:
+            split = term_words(term)
+            parts.append(f"文本含「{term}」" + (f"（或同时含{'、'.join(split)}）" if split else ""))
         if self.since or self.until:
             parts.append(f"申请日{self.since or '不限'}至{self.until or '不限'}")
         parts += [f"法律状态={self.legal_status}"] if self.legal_status else []
         parts += [f"成熟度不低于{self.min_maturity}"] if self.min_maturity else []
         return "；".join(parts) or "全部记录"
+
+
+def term_words(term: str) -> tuple[str, ...]:
+    """The words of a compound term ("固态电池" → 固态, 电池); empty unless it splits cleanly.
+
+    A record that says "固态锂电池" or "电池…固态电解质" is about solid-state batteries too;
+    a term that loses characters when split ("大模型" → 模型) must appear whole.
+    """
+    parts = words(term)
+    return tuple(parts) if len(parts) >= 2 and all(len(p) >= 2 for p in parts) else ()
+
+
+def _mentions(text: str, term: str) -> bool:
+    split = term_words(term)
+    return term in text or (bool(split) and all(part in text for part in split))
 
 
 def main_industry(value: object) -> str:

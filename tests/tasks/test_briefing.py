@@ -127,6 +127,14 @@ class TestFigures:
         assert expected and briefing.figure("成果总数") == len(expected)
         assert "文本含「锂电池」" in briefing.scope and "申请日2020-01-01至2023-12-31" in briefing.scope
 
+    def test_a_compound_term_matches_whole_or_by_all_its_words(self, knowledge_index: KnowledgeIndex) -> None:
+        briefing = Briefer(knowledge_index).build(BriefingRequest(topic="自动驾驶相关成果"))
+        texts = [r["名称"] + r["摘要"] for r in rows("patents")]
+        whole = sum("自动驾驶" in t for t in texts)
+        by_words = sum("自动" in t and "驾驶" in t for t in texts)
+        assert briefing.figure("成果总数") == by_words > whole  # the rule adds records, and only those
+        assert "（或同时含自动、驾驶）" in briefing.scope
+
     def test_bad_requests_fail_with_one_line(self, knowledge_index: KnowledgeIndex) -> None:
         briefer = Briefer(knowledge_index)
         with pytest.raises(InputError, match="未知产业"):
