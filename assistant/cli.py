@@ -11,12 +11,15 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
 from assistant.config import Settings
 from assistant.errors import KezhuanError
+
+if TYPE_CHECKING:
+    from assistant.report.documents import BriefingFormat
 
 __all__ = ["app", "main"]
 
@@ -325,7 +328,9 @@ def brief(
     status: Annotated[str | None, typer.Option("--status", help="法律状态，如 授权、有效。")] = None,
     maturity: Annotated[str | None, typer.Option("--maturity", help="最低成熟度，如 TRL6、中试。")] = None,
     role: RoleOption = "officer",
-    output_format: Annotated[str, typer.Option("--format", help="md | docx")] = "md",
+    output_format: Annotated[
+        str | None, typer.Option("--format", help="md | docx（默认取 -o 的后缀，否则 md）")
+    ] = None,
     output: Annotated[Path | None, typer.Option("-o", help="输出文件（默认 briefings/主题-日期.格式）。")] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -335,10 +340,10 @@ def brief(
     from assistant.generate.llm import make_chat_model
     from assistant.index.knowledge_index import KnowledgeIndex
     from assistant.index.visibility import Role
-    from assistant.report.documents import BriefingFormat, default_stem, save_briefing
+    from assistant.report.documents import default_stem, save_briefing
     from assistant.tasks.briefing import Briefer, BriefingRequest
 
-    fmt = _guard(lambda: BriefingFormat(output_format))
+    fmt = _briefing_format(output_format, output)
     request = BriefingRequest(
         topic=_read_query(topic),
         industry=industry,
@@ -372,6 +377,19 @@ def brief(
     for action in briefing.actions:
         typer.echo(f"· {action.text}")
     typer.echo(f"\n已写入 {path}", err=True)
+
+
+def _briefing_format(option: str | None, output: Path | None) -> BriefingFormat:
+    """--format, else the output file's suffix, else Markdown; a contradiction is an error."""
+    from assistant.report.documents import BriefingFormat
+
+    formats = {f.value for f in BriefingFormat}
+    suffix = output.suffix.lstrip(".").lower() if output else ""
+    if option is not None and option not in formats:
+        _fail(f"--format 只能是 {' 或 '.join(sorted(formats))}")
+    if option is not None and suffix in formats and suffix != option:
+        _fail(f"输出文件后缀 .{suffix} 与 --format {option} 不一致")
+    return BriefingFormat(option or (suffix if suffix in formats else "md"))
 
 
 @app.command()

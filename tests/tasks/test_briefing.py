@@ -28,7 +28,7 @@ from assistant.tasks.briefing import MATCH_THRESHOLD, Briefer, Briefing, Briefin
 from assistant.tasks.briefing_narrative import unsupported_numbers
 from assistant.tasks.qa import QuestionAnswerer
 from tests.conftest import REPO
-from tests.helpers import kezhuan_json
+from tests.helpers import kezhuan, kezhuan_json
 from tests.openai_stub import OpenAIStub
 
 KNOWLEDGE = REPO / "knowledge"
@@ -204,6 +204,13 @@ class TestDocuments:
         assert figure_rows["成果总数"] == str(expected["成果总数"])
         body = "\n".join(p.text for p in document.paragraphs)
         assert all(s["title"] in body for s in payload["sources"])
+
+    def test_cli_refuses_a_format_that_contradicts_the_output_file(
+        self, cli_env: dict[str, str], tmp_path: Path
+    ) -> None:
+        result = kezhuan("brief", "人工智能", "--format", "docx", "-o", str(tmp_path / "b.md"), env=cli_env)
+        assert result.returncode == 2 and result.stderr.strip() == "错误：输出文件后缀 .md 与 --format docx 不一致"
+        assert not list(tmp_path.iterdir())
 
     def test_markdown_links_charts_saved_beside_it(self, ai_briefing: Briefing, tmp_path: Path) -> None:
         path = save_briefing(ai_briefing, tmp_path / "brief.md")
