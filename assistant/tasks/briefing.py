@@ -267,34 +267,9 @@ def _actions(
     agencies: Sequence[Agency],
 ) -> tuple[list[Action], list[Chunk]]:
     """What the figures suggest doing next, each with its reason; and the records named."""
-    actions: list[Action] = []
-    named: list[Chunk] = []
-    if pairs:
-        enterprises = {str(p.demand.meta.get("enterprise", "")) for p in pairs}
-        first = pairs[0]
-        actions.append(
-            Action(
-                f"向 {len(enterprises)} 家企业推送匹配度≥{MATCH_THRESHOLD:.2f}的成果（前 {min(len(pairs), TOP_PAIRS)} 组见第四节），"
-                f"首推「{first.patent.title}」（{first.patent.doc_id}）对接需求 {first.demand.doc_id}",
-                f"{len(pairs)} 项需求的最佳匹配达到阈值，最高匹配度 {first.score:.2f}；"
-                + "；".join(first.reasons[1:3]),
-            )
-        )
-    unmatched = [d for d in demands if d.doc_id not in {p.demand.doc_id for p in pairs}]
-    if unmatched:
-        listed = unmatched[:LISTED_IN_ACTIONS]
-        named += listed
-        more = f"等 {len(unmatched)} 项" if len(unmatched) > len(listed) else ""
-        actions.append(
-            Action(
-                f"将需求 {'、'.join(d.doc_id for d in listed)}{more}发布到技术交易平台，公开征集解决方案",
-                f"成果库中没有匹配度≥{MATCH_THRESHOLD:.2f}的成果"
-                + "（最高："
-                + "、".join(f"{d.doc_id} {best[d.doc_id].score:.2f}" for d in listed if d.doc_id in best)
-                + "）",
-            )
-        )
-    paired = {p.patent.doc_id for p in pairs}
+    paired_demands = {p.demand.doc_id for p in pairs}
+    paired_patents = {p.patent.doc_id for p in pairs}
+    unmatched = [d for d in demands if d.doc_id not in paired_demands]
     cutoff = scope.reference_date.replace(year=scope.reference_date.year - GRADING_AGE_YEARS)
     aging = [
         p
@@ -302,31 +277,67 @@ def _actions(
         if p.meta.get("legal_status") in IN_FORCE
         and (filed := parse_date(p.meta.get("filing_date"))) is not None
         and filed <= cutoff
-        and p.doc_id not in paired
+        and p.doc_id not in paired_patents
     ]
-    if aging:
-        listed = aging[:LISTED_IN_ACTIONS]
-        named += listed
-        more = f"等 {len(aging)} 项" if len(aging) > len(listed) else ""
-        actions.append(
-            Action(
-                f"对 {'、'.join(p.doc_id for p in listed)}{more}开展分级评估（重点运营／挂牌或开放许可／评估后放弃）",
-                f"申请已满 {GRADING_AGE_YEARS} 年、仍在维持，本期没有匹配的企业需求；"
-                "高校发明专利平均维持约4.6年，年费随年限递增",
-            )
-        )
-    brokers = [a for a in agencies if set(a.services) & set(TRANSFER_SERVICES)]
-    if brokers and (pairs or aging):
-        top = sorted(brokers, key=lambda a: -a.overall)[:3]
-        actions.append(
-            Action(
-                f"委托白名单机构 {'、'.join(a.name for a in top)} 提供{'或'.join(TRANSFER_SERVICES)}服务",
-                "均在科技创新券白名单内、提供上述服务，服务领域覆盖本主题；按六项条件加权的综合评分排序",
-            )
-        )
-    if not patents:
-        actions.append(Action("扩大检索范围或补充成果数据后再生成简报", "当前范围内没有成果记录"))
-    return actions, named
+    candidates = [
+        _push(pairs),
+        _post(unmatched, best),
+        _grade(aging),
+        _engage(agencies) if pairs or aging else None,
+        None if patents else Action("扩大检索范围或补充成果数据后再生成简报", "当前范围内没有成果记录"),
+    ]
+    named = [*unmatched[:LISTED_IN_ACTIONS], *aging[:LISTED_IN_ACTIONS]]
+    return [a for a in candidates if a is not None], named
+
+
+def _listed(records: Sequence[Chunk]) -> str:
+    """ "A、B、C" or "A、B、C、D、E等 12 项": the first few ids and how many in all."""
+    shown = records[:LISTED_IN_ACTIONS]
+    more = f"等 {len(records)} 项" if len(records) > len(shown) else ""
+    return "、".join(r.doc_id for r in shown) + more
+
+
+def _push(pairs: Sequence[Pair]) -> Action | None:
+    if not pairs:
+        return None
+    first = pairs[0]
+    enterprises = {str(p.demand.meta.get("enterprise", "")) for p in pairs}
+    return Action(
+        f"向 {len(enterprises)} 家企业推送匹配度≥{MATCH_THRESHOLD:.2f}的成果（前 {min(len(pairs), TOP_PAIRS)} 组见第四节），"
+        f"首推「{first.patent.title}」（{first.patent.doc_id}）对接需求 {first.demand.doc_id}",
+        f"{len(pairs)} 项需求的最佳匹配达到阈值，最高匹配度 {first.score:.2f}；" + "；".join(first.reasons[1:3]),
+    )
+
+
+def _post(unmatched: Sequence[Chunk], best: dict[str, Pair]) -> Action | None:
+    if not unmatched:
+        return None
+    scores = "、".join(
+        f"{d.doc_id} {best[d.doc_id].score:.2f}" for d in unmatched[:LISTED_IN_ACTIONS] if d.doc_id in best
+    )
+    return Action(
+        f"将需求 {_listed(unmatched)}发布到技术交易平台，公开征集解决方案",
+        f"成果库中没有匹配度≥{MATCH_THRESHOLD:.2f}的成果" + (f"（最高：{scores}）" if scores else ""),
+    )
+
+
+def _grade(aging: Sequence[Chunk]) -> Action | None:
+    if not aging:
+        return None
+    return Action(
+        f"对 {_listed(aging)}开展分级评估（重点运营／挂牌或开放许可／评估后放弃）",
+        f"申请已满 {GRADING_AGE_YEARS} 年、仍在维持，本期没有匹配的企业需求；高校发明专利平均维持约4.6年，年费随年限递增",
+    )
+
+
+def _engage(agencies: Sequence[Agency]) -> Action | None:
+    brokers = sorted((a for a in agencies if set(a.services) & set(TRANSFER_SERVICES)), key=lambda a: -a.overall)
+    if not brokers:
+        return None
+    return Action(
+        f"委托白名单机构 {'、'.join(a.name for a in brokers[:3])} 提供{'或'.join(TRANSFER_SERVICES)}服务",
+        "均在科技创新券白名单内、提供上述服务，服务领域覆盖本主题；按六项条件加权的综合评分排序",
+    )
 
 
 def _offline_narrative(scope: Scope, figures: Sequence[Figure]) -> str:
