@@ -80,6 +80,8 @@ GENERAL_POLICY_QUESTION = "高校可以通过哪些方式转化科技成果，�
 
 @dataclass(frozen=True)
 class Pair:
+    """A demand and its best public patent, with the matcher's score and reasons."""
+
     demand: Chunk
     patent: Chunk
     score: float
@@ -88,6 +90,8 @@ class Pair:
 
 @dataclass(frozen=True)
 class Action:
+    """Something the officer should do next, and the figures that say why."""
+
     text: str
     reason: str
 
