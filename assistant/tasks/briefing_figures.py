@@ -100,6 +100,7 @@ def count_figures(
     matched_demands: int,
     role: Role,
 ) -> list[Figure]:
+    """Totals first (group 总量), then one figure per category of each distribution."""
     where = scope.describe()
     over_patents = f"范围内的专利/成果记录 {len(patents)} 条（{where}）"
     over_demands = f"范围内的企业需求 {len(demands)} 条（{where}）"
@@ -114,7 +115,12 @@ def count_figures(
             over_patents + "，成熟度折算为TRL（中试≈TRL6，量产≈TRL8）",
             "总量",
         ),
-        Figure("企业需求总数", len(demands), f"企业需求记录（{where}；截止日期不早于起始日期）", "总量"),
+        Figure(
+            "企业需求总数",
+            len(demands),
+            f"企业需求记录（{where}" + (f"；截止日期不早于{scope.since}）" if scope.since else "）"),
+            "总量",
+        ),
         Figure(
             f"有匹配度≥{MATCH_THRESHOLD:.2f}成果的需求",
             matched_demands,

@@ -29,7 +29,7 @@ with st.form("brief_form"):
     topic = st.text_input("简报主题", value="人工智能领域可转化成果", key="brief_topic")
     left, middle, right = st.columns(3)
     industry = left.selectbox("所属产业", [ANY, *INDUSTRIES], key="brief_industry")
-    status = middle.selectbox("法律状态", [ANY, *LEGAL_STATUS_ORDER], key="brief_status")
+    legal_status = middle.selectbox("法律状态", [ANY, *LEGAL_STATUS_ORDER], key="brief_status")
     maturity = right.selectbox("最低成熟度", MATURITY_CHOICES, key="brief_maturity")
     left, middle, right = st.columns(3)
     since = left.date_input("申请日起", value=None, min_value=date(1985, 1, 1), key="brief_since")
@@ -41,13 +41,13 @@ with st.form("brief_form"):
 def _build(request: BriefingRequest) -> Path | None:
     """Build and save the briefing under the data dir; the path of its Markdown, or None on error."""
     try:
-        with st.status("正在生成简报…", expanded=False) as status:
-            briefing = Briefer(index, llm=get_chat_model()).build(request, progress=lambda m: status.update(label=m))
+        with st.status("正在生成简报…", expanded=False) as progress:
+            briefing = Briefer(index, llm=get_chat_model()).build(request, progress=lambda m: progress.update(label=m))
             folder = Path(index.data_dir) / "briefings"
             stem = default_stem(briefing)
             markdown = save_briefing(briefing, folder / f"{stem}.md")
             save_briefing(briefing, folder / f"{stem}.docx")
-            status.update(label="简报已生成", state="complete")
+            progress.update(label="简报已生成", state="complete")
         st.session_state.brief_result = briefing
         return markdown
     except KezhuanError as exc:
@@ -62,7 +62,7 @@ if submitted:
         ipc=ipc.strip() or None,
         since=since,
         until=until,
-        legal_status=None if status == ANY else status,
+        legal_status=None if legal_status == ANY else legal_status,
         min_maturity=None if maturity == ANY else maturity,
         role=role,
     )
