@@ -307,7 +307,7 @@ def _push(pairs: Sequence[Pair]) -> Action | None:
     first = pairs[0]
     enterprises = {str(p.demand.meta.get("enterprise", "")) for p in pairs}
     return Action(
-        f"向 {len(enterprises)} 家企业推送匹配度≥{MATCH_THRESHOLD:.2f}的成果（前 {min(len(pairs), TOP_PAIRS)} 组见第四节），"
+        f"向 {len(enterprises)} 家企业推送匹配度≥{MATCH_THRESHOLD:.2f}的成果（前 {min(len(pairs), TOP_PAIRS)} 组列于「高匹配供需对」），"
         f"首推「{first.patent.title}」（{first.patent.doc_id}）对接需求 {first.demand.doc_id}",
         f"{len(pairs)} 项需求的最佳匹配达到阈值，最高匹配度 {first.score:.2f}；" + "；".join(first.reasons[1:3]),
     )
