@@ -68,6 +68,7 @@ AGENCY_HINT = "白名单身份以科技创新券白名单数据为准；按服�
 BRIEFING_HINT = "含图表和资料来源的完整简报（Markdown / Word）请使用「简报生成」页面或命令 kezhuan brief。"
 BRIEFING_WORDS = re.compile(r"^(请|麻烦)?(帮我|给我|替我)?(生成|写|出|做|起草)(一份|一个|一下)?|的?简报吧?[。！!]?$")
 BRIEFING_ACTIONS_IN_CHAT = 3
+BRIEFING_PROGRESS = "正在统计记录、为需求匹配成果并检索政策要点，请稍候（全部存量约需半分钟）……"
 LLM_FALLBACK_NOTICE = "大模型暂时不可用（{reason}），以下为离线抽取的答案。"
 NO_VALID_CITATION_NOTICE = "大模型的回答没有可核对的引用，已改用离线抽取的答案。"
 
@@ -150,6 +151,7 @@ class QuestionAnswerer:
                 yield recommended
                 return
         if intent is Intent.BRIEFING_REQUEST and not HOW_TO.search(text):
+            yield BRIEFING_PROGRESS  # counting and matching take seconds; the final answer replaces this line
             briefed = self._briefing(text, role)
             yield briefed.text
             yield briefed

@@ -21,12 +21,12 @@ from assistant.generate.citations import cited_numbers, quote_is_verbatim
 from assistant.generate.llm import make_chat_model
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Role
-from assistant.records import DocType
+from assistant.records import Answer, DocType
 from assistant.report.charts import chart_font, render_chart
 from assistant.report.documents import briefing_markdown, save_briefing
 from assistant.tasks.briefing import MATCH_THRESHOLD, Briefer, Briefing, BriefingRequest, Chart
 from assistant.tasks.briefing_narrative import unsupported_numbers
-from assistant.tasks.qa import QuestionAnswerer
+from assistant.tasks.qa import BRIEFING_PROGRESS, QuestionAnswerer
 from tests.conftest import REPO
 from tests.helpers import kezhuan, kezhuan_json
 from tests.openai_stub import OpenAIStub
@@ -258,8 +258,9 @@ class TestNarrative:
 
 def test_chat_routes_briefing_requests(knowledge_index: KnowledgeIndex, ai_briefing: Briefing) -> None:
     qa = QuestionAnswerer(knowledge_index, knowledge_index.settings.model_copy(update={"openai_api_key": None}))
-    answer = qa.answer("帮我生成一份人工智能领域可转化成果的简报", role=Role.OFFICER)
-    assert answer.intent == "briefing_request" and answer.grounded
+    *shown, answer = qa.stream("帮我生成一份人工智能领域可转化成果的简报", role=Role.OFFICER)
+    assert shown[0] == BRIEFING_PROGRESS and BRIEFING_PROGRESS not in answer.text  # shown while it works, then replaced
+    assert isinstance(answer, Answer) and answer.intent == "briefing_request" and answer.grounded
     assert ai_briefing.narrative in answer.text and "kezhuan brief" in answer.notice
     assert {c.chunk.doc_id for c in answer.citations} == {c.chunk.doc_id for c in ai_briefing.citations}
     how_to = qa.answer("怎么生成简报？", role=Role.OFFICER)  # a how-to question is not a request
