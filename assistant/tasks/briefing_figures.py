@@ -15,8 +15,9 @@ from typing import Any
 from assistant.index.visibility import Role
 from assistant.records import Chunk
 from assistant.tasks.agencies import Agency
-from assistant.tasks.briefing_scope import Scope, ipc_codes, main_industry
-from assistant.tasks.fit import maturity_level, parse_money
+from assistant.tasks.briefing_scope import Scope, main_industry
+from assistant.tasks.fit import cooperation_modes, maturity_level, parse_money
+from assistant.tasks.ipc import ipc_subclasses
 
 __all__ = ["MATCH_THRESHOLD", "Chart", "Figure", "count_figures", "draw_charts"]
 
@@ -69,13 +70,15 @@ class Chart:
 
 
 def ipc_section(value: object) -> str:
-    codes = ipc_codes(value)
-    return codes[0][0] if codes and codes[0][0] in IPC_SECTIONS else ""
+    """The section letter of a record's main (first) IPC code, or "" when it has none."""
+    subclasses = ipc_subclasses(str(value or ""))
+    return subclasses[0][0] if subclasses else ""
 
 
-def cooperation_modes(value: object) -> list[str]:
-    text = str(value or "")
-    return [mode for mode in COOPERATION_MODES if mode in text]
+def offered_modes(value: object) -> list[str]:
+    """The briefing's five modes a record names, in their fixed order."""
+    named = cooperation_modes(str(value or ""))
+    return [mode for mode in COOPERATION_MODES if mode in named]
 
 
 def budget_bucket(budget: object) -> str:
@@ -159,14 +162,14 @@ def count_figures(
     )
     figures += _counted(
         "成果按合作方式",
-        Counter(m for p in patents for m in cooperation_modes(p.meta.get("cooperation_mode"))),
+        Counter(m for p in patents for m in offered_modes(p.meta.get("cooperation_mode"))),
         over_patents + "，一项成果可有多种方式",
         order=_mode_order,
     )
     figures += _counted("需求按所属行业", Counter(main_industry(d.meta.get("industry")) for d in demands), over_demands)
     figures += _counted(
         "需求按合作方式",
-        Counter(m for d in demands for m in cooperation_modes(d.meta.get("cooperation_mode"))),
+        Counter(m for d in demands for m in offered_modes(d.meta.get("cooperation_mode"))),
         over_demands + "，一项需求可有多种方式",
         order=_mode_order,
     )
@@ -243,8 +246,8 @@ def draw_charts(patents: Sequence[Chunk], demands: Sequence[Chunk]) -> list[Char
             )
         )
     if patents or demands:
-        supply = Counter(m for p in patents for m in cooperation_modes(p.meta.get("cooperation_mode")))
-        demand = Counter(m for d in demands for m in cooperation_modes(d.meta.get("cooperation_mode")))
+        supply = Counter(m for p in patents for m in offered_modes(p.meta.get("cooperation_mode")))
+        demand = Counter(m for d in demands for m in offered_modes(d.meta.get("cooperation_mode")))
         charts.append(
             Chart(
                 "合作方式：成果可提供与需求期望",

@@ -51,7 +51,7 @@ class BriefingRequest:
 class Scope:
     industry: str | None
     ipc: str | None
-    terms: tuple[str, ...]
+    terms: tuple[tuple[str, tuple[str, ...]], ...]  # each topic term with its words (split once)
     since: date | None
     until: date | None
     legal_status: str | None
@@ -74,7 +74,7 @@ class Scope:
         rest = IPC_IN_TOPIC.sub(" ", topic)
         for word in INDUSTRIES:
             rest = rest.replace(word, " ")
-        terms = tuple(t for t in TERM_SPLIT.split(GENERIC_TOPIC_WORDS.sub(" ", rest)) if len(t) >= 2)
+        terms = tuple((t, term_words(t)) for t in TERM_SPLIT.split(GENERIC_TOPIC_WORDS.sub(" ", rest)) if len(t) >= 2)
         return cls(
             industry=industry,
             ipc=ipc,
@@ -111,7 +111,9 @@ class Scope:
         """Topic terms appear in the text; for documents without an industry field, the industry does too."""
         text = f"{chunk.title}\n{chunk.text}"
         industry_ok = chunk.doc_type is not DocType.DISCLOSURE or self.industry is None or self.industry in text
-        return industry_ok and all(_mentions(text, term) for term in self.terms)
+        return industry_ok and all(
+            term in text or (bool(split) and all(word in text for word in split)) for term, split in self.terms
+        )
 
     def _industry_ok(self, value: object) -> bool:
         return self.industry is None or main_industry(value) == self.industry
@@ -119,8 +121,7 @@ class Scope:
     def describe(self) -> str:
         parts = [f"所属产业={self.industry}"] if self.industry else []
         parts += [f"IPC以{self.ipc}开头"] if self.ipc else []
-        for term in self.terms:
-            split = term_words(term)
+        for term, split in self.terms:
             parts.append(f"文本含「{term}」" + (f"（或同时含{'、'.join(split)}）" if split else ""))
         if self.since or self.until:
             parts.append(f"申请日{self.since or '不限'}至{self.until or '不限'}")
@@ -137,11 +138,6 @@ def term_words(term: str) -> tuple[str, ...]:
     """
     parts = words(term)
     return tuple(parts) if len(parts) >= 2 and all(len(p) >= 2 for p in parts) else ()
-
-
-def _mentions(text: str, term: str) -> bool:
-    split = term_words(term)
-    return term in text or (bool(split) and all(part in text for part in split))
 
 
 def main_industry(value: object) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["cooperation_fit", "maturity_fit", "maturity_level", "money_fit", "parse_money"]
+__all__ = ["cooperation_fit", "cooperation_modes", "maturity_fit", "maturity_level", "money_fit", "parse_money"]
 
 Fit = tuple[float, str] | None
 
@@ -56,13 +56,14 @@ def maturity_fit(offered: str, required: str) -> Fit:
     return max(0.0, 1 - 0.25 * (need - have)), f"成熟度：{offered}，低于期望的{required}"
 
 
-def _modes(text: str) -> set[str]:
+def cooperation_modes(text: str) -> set[str]:
+    """The cooperation modes a 合作方式 field names, aliases folded (技术入股 → 作价投资)."""
     return {MODE_ALIASES.get(m, m) for m in MODES if m in text}
 
 
 def cooperation_fit(offered: str, wanted: str) -> Fit:
     """Do the two sides accept a common way to cooperate (转让, 许可, 作价投资 …)?"""
-    have, want = _modes(offered), _modes(wanted)
+    have, want = cooperation_modes(offered), cooperation_modes(wanted)
     if not have or not want:
         return None
     common = have & want
