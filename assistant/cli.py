@@ -19,6 +19,7 @@ from assistant.config import Settings
 from assistant.errors import KezhuanError
 
 if TYPE_CHECKING:
+    from assistant.index.visibility import Audience
     from assistant.report.documents import BriefingFormat
 
 __all__ = ["app", "main"]
@@ -34,7 +35,13 @@ app = typer.Typer(
 T = TypeVar("T")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="只在标准输出打印一个 JSON 对象。")]
-RoleOption = Annotated[str, typer.Option("--role", help="researcher | officer | enterprise")]
+RoleOption = Annotated[
+    str | None,
+    typer.Option(
+        "--role", help="researcher | officer | enterprise（默认：给了 --user 为 researcher，否则只看公开资料）"
+    ),
+]
+UserOption = Annotated[str | None, typer.Option("--user", help="研究人员编号：可看到本人的披露（默认 KEZHUAN_USER）。")]
 TypeOption = Annotated[str | None, typer.Option("--type", help="policy | patent | agency | demand | disclosure | faq")]
 
 
@@ -51,6 +58,13 @@ def _guard(action: Callable[[], T]) -> T:
         _fail(str(exc))
     except ValueError as exc:
         _fail(str(exc).splitlines()[0])
+
+
+def _audience(role: str | None, user: str | None, settings: Settings) -> Audience:
+    """Whose view a command renders: built once here and handed to the task (least privilege by default)."""
+    from assistant.index.visibility import Audience
+
+    return _guard(lambda: Audience.parse(role, user or settings.user))
 
 
 def _read_query(argument: str) -> str:
@@ -131,15 +145,14 @@ def search(
     query: Annotated[str, typer.Argument(help="问题或关键词；“-” 表示从标准输入读取。")],
     k: Annotated[int, typer.Option("-k", min=1, max=100, help="返回条数。")] = 10,
     doc_type: TypeOption = None,
-    role: RoleOption = "researcher",
-    user: Annotated[str | None, typer.Option("--user", help="研究人员编号：可检索本人的披露。")] = None,
+    role: RoleOption = None,
+    user: UserOption = None,
     mode: Annotated[str, typer.Option("--mode", help="adaptive | rrf | dense | keyword")] = "adaptive",
     as_json: JsonOption = False,
 ) -> None:
     """混合检索（向量 + 关键词），按角色过滤可见范围。"""
     from assistant.index.fusion import FusionMode
     from assistant.index.knowledge_index import KnowledgeIndex
-    from assistant.index.visibility import Role
     from assistant.query import clean_query
     from assistant.records import DocType
 
@@ -147,17 +160,13 @@ def search(
     if warning:
         typer.echo(f"警告：{warning}", err=True)
     kinds = _guard(lambda: [DocType.from_str(doc_type)]) if doc_type else None
-    who = _guard(lambda: Role.from_str(role))
     fusion = _guard(lambda: FusionMode.from_str(mode))
     settings = Settings()
+    audience = _audience(role, user, settings)
     index = _guard(lambda: KnowledgeIndex(settings))
-    if index.keyword.count() == 0:
+    if index.count() == 0:
         typer.echo("提示：索引为空，请先运行 kezhuan ingest knowledge/", err=True)
-    hits = _guard(
-        lambda: index.retriever(mode=fusion).retrieve(
-            text, top_k=k, doc_types=kinds, role=who, user=user or settings.user
-        )
-    )
+    hits = _guard(lambda: index.search(text, audience, top_k=k, doc_types=kinds, mode=fusion))
     if as_json:
         _print_json({"query": text, "hits": [h.to_dict() for h in hits]})
         return
@@ -172,13 +181,12 @@ def search(
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="问题；“-” 表示从标准输入读取。")],
-    role: RoleOption = "researcher",
-    user: Annotated[str | None, typer.Option("--user", help="研究人员编号：可引用本人的披露。")] = None,
+    role: RoleOption = None,
+    user: UserOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """有引用的问答：离线抽取作答，配置 OPENAI_API_KEY 后由大模型作答。"""
     from assistant.index.knowledge_index import KnowledgeIndex
-    from assistant.index.visibility import Role
     from assistant.query import clean_query
     from assistant.records import Answer
     from assistant.tasks.qa import QuestionAnswerer
@@ -186,14 +194,14 @@ def ask(
     text, warning = _guard(lambda: clean_query(_read_query(question)))
     if warning:
         typer.echo(f"警告：{warning}", err=True)
-    who = _guard(lambda: Role.from_str(role))
     settings = Settings()
+    audience = _audience(role, user, settings)
     qa = _guard(lambda: QuestionAnswerer(KnowledgeIndex(settings), settings))
     streamed: list[str] = []
 
     def run() -> Answer:
         final: Answer | None = None
-        for item in qa.stream(text, role=who, user=user or settings.user):
+        for item in qa.stream(text, audience):
             if isinstance(item, Answer):
                 final = item
             elif not as_json:  # show the answer as it is produced
@@ -221,23 +229,23 @@ def match(
     demand_id: Annotated[str | None, typer.Option("--demand-id", help="已索引需求的编号，如 D-A001。")] = None,
     patent_id: Annotated[str | None, typer.Option("--patent-id", help="已索引专利的申请号：为它找企业需求。")] = None,
     k: Annotated[int, typer.Option("-k", min=1, max=100, help="返回条数。")] = 10,
-    role: RoleOption = "enterprise",
-    user: Annotated[str | None, typer.Option("--user", help="研究人员编号。")] = None,
+    role: RoleOption = None,
+    user: UserOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """供需匹配：需求找技术（--demand / --demand-id），或技术找企业（--patent-id）。"""
     from assistant.index.knowledge_index import KnowledgeIndex
-    from assistant.index.visibility import Role
     from assistant.tasks.matching import Matcher
 
     if sum(x is not None for x in (demand, demand_id, patent_id)) != 1:
         _fail("请只给出 --demand、--demand-id、--patent-id 之一")
-    who = _guard(lambda: Role.from_str(role))
-    matcher = Matcher(_guard(lambda: KnowledgeIndex(Settings())))
+    settings = Settings()
+    audience = _audience(role, user, settings)
+    matcher = Matcher(_guard(lambda: KnowledgeIndex(settings)))
     if patent_id is not None:
-        result = _guard(lambda: matcher.for_patent(patent_id, k=k, role=who, user=user))
+        result = _guard(lambda: matcher.for_patent(patent_id, audience=audience, k=k))
     else:
-        result = _guard(lambda: matcher.for_demand(demand, demand_id=demand_id, k=k, role=who, user=user))
+        result = _guard(lambda: matcher.for_demand(demand, audience=audience, demand_id=demand_id, k=k))
     if as_json:
         _print_json(result.to_dict())
         return
@@ -258,6 +266,7 @@ def disclose(
 ) -> None:
     """起草科技成果披露摘要：校验表单、相似专利、IPC 建议、需关注事项与下一步建议。"""
     from assistant.index.knowledge_index import KnowledgeIndex
+    from assistant.index.visibility import Audience, Role
     from assistant.tasks.disclosure import DisclosureDrafter, DisclosureFormError, parse_form
 
     if output_format not in ("md", "docx"):
@@ -277,7 +286,7 @@ def disclose(
     settings = Settings()
     llm = _guard(lambda: make_chat_model(settings)) if settings.llm_enabled else None
     drafter = DisclosureDrafter(_guard(lambda: KnowledgeIndex(settings)), llm=llm)
-    draft = _guard(lambda: drafter.draft(parsed, store=not no_store))
+    draft = _guard(lambda: drafter.draft(parsed, Audience(Role.RESEARCHER, parsed.author), store=not no_store))
     if output_format == "docx":
         assert output is not None
         draft.save_docx(output)
@@ -295,6 +304,8 @@ def disclose(
 def ipc(
     text: Annotated[str, typer.Argument(help="技术描述；“-” 表示从标准输入读取。")],
     k: Annotated[int, typer.Option("-k", min=1, max=10, help="建议条数。")] = 3,
+    role: RoleOption = None,
+    user: UserOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """IPC 小类建议：由最相近的已分类专利投票产生（仅供参考）。"""
@@ -303,7 +314,9 @@ def ipc(
     from assistant.tasks.ipc import suggest_ipc
 
     query, _ = _guard(lambda: clean_query(_read_query(text)))
-    suggestions = _guard(lambda: suggest_ipc(KnowledgeIndex(Settings()), query, k=k))
+    settings = Settings()
+    audience = _audience(role, user, settings)
+    suggestions = _guard(lambda: suggest_ipc(KnowledgeIndex(settings), query, audience, k=k))
     if as_json:
         _print_json({"query": query, "suggestions": [s.to_dict() for s in suggestions]})
         return
@@ -327,7 +340,8 @@ def brief(
     ipc_prefix: Annotated[str | None, typer.Option("--ipc", help="IPC 部或分类号前缀，如 H 或 H01M。")] = None,
     status: Annotated[str | None, typer.Option("--status", help="法律状态，如 授权、有效。")] = None,
     maturity: Annotated[str | None, typer.Option("--maturity", help="最低成熟度，如 TRL6、中试。")] = None,
-    role: RoleOption = "officer",
+    role: RoleOption = None,
+    user: UserOption = None,
     output_format: Annotated[
         str | None, typer.Option("--format", help="md | docx（默认取 -o 的后缀，否则 md）")
     ] = None,
@@ -339,7 +353,6 @@ def brief(
 
     from assistant.generate.llm import make_chat_model
     from assistant.index.knowledge_index import KnowledgeIndex
-    from assistant.index.visibility import Role
     from assistant.report.documents import default_stem, save_briefing
     from assistant.tasks.briefing import Briefer, BriefingRequest
 
@@ -352,13 +365,15 @@ def brief(
         until=until.date() if until else None,
         legal_status=status,
         min_maturity=maturity,
-        role=_guard(lambda: Role.from_str(role)),
     )
     settings = Settings()
+    audience = _audience(role, user, settings)
     llm = _guard(lambda: make_chat_model(settings)) if settings.llm_enabled else None
     briefer = Briefer(_guard(lambda: KnowledgeIndex(settings)), llm=llm)
     with Console(stderr=True).status("生成简报…") as status_line:
-        briefing = _guard(lambda: briefer.build(request, progress=lambda message: status_line.update(message)))
+        briefing = _guard(
+            lambda: briefer.build(request, audience, progress=lambda message: status_line.update(message))
+        )
         path = output or Path("briefings") / f"{default_stem(briefing)}.{fmt}"
         _guard(lambda: save_briefing(briefing, path, fmt))
     if as_json:
@@ -404,13 +419,17 @@ def agencies(
 ) -> None:
     """服务机构白名单：按条件列出，或按需求推荐（只推荐白名单机构）。"""
     from assistant.index.knowledge_index import KnowledgeIndex
+    from assistant.index.visibility import Audience
     from assistant.tasks.agencies import list_agencies, recommend_agencies
 
     index = _guard(lambda: KnowledgeIndex(Settings()))
+    public = Audience.public()  # the whitelist is public data
     if need is not None:
-        found = _guard(lambda: recommend_agencies(index, need, k=k))
+        found = _guard(lambda: recommend_agencies(index, need, public, k=k))
     else:
-        found = list_agencies(index, service=service, field=field, region=region, whitelisted_only=whitelisted_only)
+        found = list_agencies(
+            index, public, service=service, field=field, region=region, whitelisted_only=whitelisted_only
+        )
     if as_json:
         _print_json({"agencies": [a.to_dict() for a in found]})
         return

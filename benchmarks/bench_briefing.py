@@ -15,6 +15,7 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.index.knowledge_index import KnowledgeIndex
+from assistant.index.visibility import Audience, Role
 from assistant.ingest.pipeline import Ingestor
 from assistant.records import DocType
 from assistant.report.documents import save_briefing
@@ -26,7 +27,8 @@ TOPICS = ("人工智能领域可转化成果", "锂电池相关成果", "存量�
 
 def main() -> None:
     index = KnowledgeIndex(Settings())
-    if next(index.dense.chunks(DocType.PATENT), None) is None:
+    officer = Audience(Role.OFFICER)  # the briefing's intended reader
+    if not index.records(DocType.PATENT, officer):
         print(f"indexing {KNOWLEDGE} …")
         Ingestor(index).ingest([KNOWLEDGE])
     briefer = Briefer(index)
@@ -34,7 +36,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for topic in TOPICS:
             started = time.perf_counter()
-            briefing = briefer.build(BriefingRequest(topic=topic))
+            briefing = briefer.build(BriefingRequest(topic=topic), officer)
             built = time.perf_counter() - started
             started = time.perf_counter()
             save_briefing(briefing, Path(folder) / "b.md")

@@ -22,8 +22,9 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.index.knowledge_index import KnowledgeIndex
-from assistant.index.visibility import Role
+from assistant.index.visibility import Audience
 from assistant.ingest.pipeline import Ingestor
+from assistant.records import DocType
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SOURCES = (
@@ -84,18 +85,20 @@ def main() -> int:
 
     questions = Path("evals/retrieval_laws.jsonl").read_text(encoding="utf-8").splitlines()
     queries = [json.loads(line)["question"] for line in questions]
-    queries += [c.title for c, _ in zip(index.dense.chunks(), range(args.queries), strict=False)]
+    queries += [
+        c.title for c, _ in zip(index.records(DocType.POLICY, Audience.public()), range(args.queries), strict=False)
+    ]
     queries = queries[: args.queries]
-    retriever = index.retriever(top_k=10)
-    retriever.retrieve("预热")  # first call loads jieba and builds the keyword index
+    public = Audience.public()
+    index.search("预热", public)  # first call loads jieba and builds the keyword index
     latencies = []
     for query in queries:
         t = time.perf_counter()
-        retriever.retrieve(query, role=Role.ENTERPRISE)
+        index.search(query, public, top_k=10)
         latencies.append((time.perf_counter() - t) * 1000)
 
     figures = {
-        "chunks_in_index": index.dense.count(),
+        "chunks_in_index": index.count(),
         "chunks_embedded_this_run": index.embeddings.misses,
         "ingest_seconds": round(ingest_seconds, 1),
         "ingest_chunks_per_second": round(first.chunks_added / max(ingest_seconds, 1e-9), 1),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -83,6 +84,13 @@ def knowledge_index(tmp_path_factory: pytest.TempPathFactory, embedding_cache: P
     assert not report.errors, report.errors
     yield index
     index.close()
+
+
+def copy_index(index: KnowledgeIndex, folder: Path) -> KnowledgeIndex:
+    """A private copy of a built index, for tests that write to it (no re-embedding)."""
+    target = folder / "data"
+    shutil.copytree(index.data_dir, target)
+    return KnowledgeIndex(Settings(data_dir=target, cache_dir=index.settings.embedding_cache_dir))
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import streamlit as st
 from assistant.config import Settings
 from assistant.generate.llm import make_chat_model
 from assistant.index.knowledge_index import KnowledgeIndex
-from assistant.index.visibility import Role
+from assistant.index.visibility import Audience, Role
 from assistant.ingest.pipeline import Ingestor
 from assistant.records import DocType
 from assistant.tasks.matching import Matcher
@@ -55,7 +55,7 @@ class _StreamlitProgress:
 def ensure_index() -> KnowledgeIndex:
     """The index, built from knowledge/ on first start when it is empty."""
     index = get_index()
-    if index.keyword.count() == 0 and KNOWLEDGE_DIR.exists():
+    if index.count() == 0 and KNOWLEDGE_DIR.exists():
         with st.status("首次启动：正在为内置知识库建立索引（约需几分钟）…", expanded=True) as status:
             report = Ingestor(index).ingest([KNOWLEDGE_DIR], progress=_StreamlitProgress())
             status.update(label=f"索引完成：{report.chunks_added} 个文本块", state="complete", expanded=False)
@@ -74,8 +74,29 @@ def get_matcher() -> Matcher:
     return Matcher(get_index())
 
 
+def pick_audience(key: str, *, default: Role = Role.RESEARCHER, ask_user: bool = False) -> Audience:
+    """Who is asking, from the sidebar (one widget per page, keyed ``key``).
+
+    Until log-in exists the role is chosen here; a researcher's id only widens the view
+    to that researcher's own disclosures.
+    """
+    roles = list(ROLE_LABELS)
+    with st.sidebar:
+        role = st.selectbox("我的身份", roles, index=roles.index(default), format_func=ROLE_LABELS.__getitem__, key=key)
+        user = (
+            st.text_input("研究人员编号（可选）", key=f"{key}_user", help="填写后可引用本人提交的披露材料")
+            if ask_user
+            else ""
+        )
+    return Audience(role, user.strip() or None)
+
+
+def list_records(doc_type: str, audience: Audience) -> list[tuple[str, str]]:
+    """(doc_id, title) of every record of one type the audience may see, for pickers."""
+    return _list_records(doc_type, audience.role.value, audience.user)
+
+
 @st.cache_data(show_spinner=False)
-def list_records(doc_type: str) -> list[tuple[str, str]]:
-    """(doc_id, title) of every indexed record of one type, for pickers."""
-    records = {c.doc_id: c.title for c in get_index().dense.chunks(DocType(doc_type))}
+def _list_records(doc_type: str, role: str, user: str | None) -> list[tuple[str, str]]:
+    records = {c.doc_id: c.title for c in get_index().records(DocType(doc_type), Audience(Role(role), user))}
     return sorted(records.items())

@@ -22,6 +22,7 @@ from typing import Any
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.evaluation.retrieval import temporary_index
+from assistant.index.visibility import Audience
 from assistant.ingest.pipeline import Ingestor
 from assistant.records import DocType
 from assistant.tasks.ipc import ipc_subclasses, suggest_ipc
@@ -78,7 +79,7 @@ def run_ipc_suite(settings: Settings, *, corpus: Path = CORPUS, log: bool = True
         top1 = top3 = 0
         for row in test:
             gold = set(ipc_subclasses(row["ipc_subclasses"]))
-            codes = [s.code for s in suggest_ipc(index, row["title"], k=3)]
+            codes = [s.code for s in suggest_ipc(index, row["title"], Audience.public(), k=3)]
             top1 += bool(codes[:1]) and codes[0] in gold
             top3 += bool(gold & set(codes))
     return IpcReport(len(train), len(test), top1, top3)

@@ -30,7 +30,7 @@ from typing import Any
 from assistant.config import Settings
 from assistant.evaluation.data import read_jsonl
 from assistant.evaluation.retrieval import temporary_index
-from assistant.index.visibility import Role
+from assistant.index.visibility import Audience
 from assistant.ingest.pipeline import Ingestor
 from assistant.tasks.matching import Matcher, MatchMode
 
@@ -44,6 +44,7 @@ CORPUS_SETS = {
     "business": Path("evals/corpus_demands_business.jsonl"),
 }
 DEPTH = 10
+PUBLIC = Audience.public()  # matching is evaluated as an enterprise sees it
 THRESHOLDS = (0.75, 0.80, 0.85, 0.90)
 
 
@@ -149,10 +150,10 @@ def run_matching_suite(settings: Settings, *, log: bool = True) -> MatchingRepor
         sizes["kb"] = len(gold_rows)
         for row in gold_rows:
             for mode in MatchMode:
-                result = matcher.for_demand(demand_id=row["demand_id"], k=DEPTH, role=Role.ENTERPRISE, mode=mode)
+                result = matcher.for_demand(demand_id=row["demand_id"], audience=PUBLIC, k=DEPTH, mode=mode)
                 scores[mode.value].ranks.append(_rank([m.chunk.doc_id for m in result.matches], set(row["gold"])))
         for row in rows:
-            best = matcher.for_demand(demand_id=row["demand_id"], k=1, role=Role.ENTERPRISE).matches[0]
+            best = matcher.for_demand(demand_id=row["demand_id"], audience=PUBLIC, k=1).matches[0]
             tops.append(TopPair(best.score, best.chunk.doc_id in row["gold"], bool(row["gold"])))
     if not CORPUS_PATENTS.exists():
         if log:
@@ -169,6 +170,6 @@ def run_matching_suite(settings: Settings, *, log: bool = True) -> MatchingRepor
             scores = sets.setdefault(name, {m.value: HitScore() for m in MatchMode})
             for row in rows:
                 for mode in MatchMode:
-                    result = matcher.for_demand(row["demand"], k=DEPTH, role=Role.ENTERPRISE, mode=mode)
+                    result = matcher.for_demand(row["demand"], audience=PUBLIC, k=DEPTH, mode=mode)
                     scores[mode.value].ranks.append(_rank([m.chunk.doc_id for m in result.matches], set(row["gold"])))
     return MatchingReport(sets, sizes, tops)

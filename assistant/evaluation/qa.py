@@ -22,7 +22,7 @@ from assistant.config import Settings
 from assistant.evaluation.data import read_jsonl
 from assistant.evaluation.retrieval import temporary_index
 from assistant.generate.citations import quote_is_verbatim
-from assistant.index.visibility import Role
+from assistant.index.visibility import Audience
 from assistant.ingest.pipeline import Ingestor
 from assistant.records import Answer
 from assistant.tasks.qa import QuestionAnswerer
@@ -120,10 +120,10 @@ def run_qa_suite(settings: Settings, *, knowledge: Path = KNOWLEDGE, log: bool =
             qa = QuestionAnswerer(index, mode_settings)
             result = modes.setdefault(name, ModeResult())
             for row in questions:
-                answer = qa.answer(row["question"], role=Role.from_str(row.get("role", "researcher")))
+                answer = qa.answer(row["question"], Audience.parse(row.get("role", "researcher")))
                 result.add_answer(str(row["id"]), list(row.get("key_facts", [])), answer)
             for row in negatives:
-                answer = qa.answer(row["question"])
+                answer = qa.answer(row["question"], Audience.public())
                 result.negatives += 1
                 result.refused += not answer.grounded
                 result.add_citations(answer)

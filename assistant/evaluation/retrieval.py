@@ -24,7 +24,7 @@ from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.index.fusion import FusionMode
 from assistant.index.knowledge_index import KnowledgeIndex
-from assistant.index.visibility import Role
+from assistant.index.visibility import Audience, Role
 from assistant.ingest.pipeline import Ingestor
 
 __all__ = ["SUITES", "Question", "RetrievalReport", "Suite", "load_questions", "run_retrieval_suite", "temporary_index"]
@@ -165,14 +165,13 @@ def run_retrieval_suite(
         if log:
             print(f"正在索引 {corpus} …", file=sys.stderr)
         Ingestor(index).ingest([corpus])
-        retriever = index.retriever(top_k=DEPTH)
         modes = {mode.value: ModeScore() for mode in MODES}
         for question in items:
             for mode in MODES:
-                hits = retriever.retrieve(question.text, mode=mode, role=suite.role)
+                hits = index.search(question.text, Audience(suite.role), top_k=DEPTH, mode=mode)
                 keys = [(h.chunk.doc_id, h.chunk.locator) for h in hits]
                 modes[mode.value].add(first_relevant_rank(keys, question.gold), question.id)
-        return RetrievalReport(suite.name, len(items), index.dense.count(), modes)
+        return RetrievalReport(suite.name, len(items), index.count(), modes)
 
 
 class temporary_index:

@@ -9,19 +9,19 @@ states one leads the answer.
 
 Usage example::
 
-    composer = ExtractiveComposer(index.embeddings, index.keyword)
+    composer = ExtractiveComposer(index.embeddings, index.idf)
     text, citations = composer.compose("作价投资的奖励比例是多少？", hits)
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.index.bm25_store import BM25Store
 from assistant.index.tokenizer import tokenize
 from assistant.ingest.splitter import split_sentences
 from assistant.records import Chunk, Citation, Hit
@@ -136,15 +136,17 @@ class ExtractiveComposer:
     """Select, order and cite sentences of retrieved chunks.
 
     :param embeddings: embeds sentences (documents) and the question (query); cached.
-    :param keyword: the BM25 store, for idf weights of the question's terms.
+    :param idf: a term's inverse document frequency, to weigh the question's terms.
     :param max_sentences: most sentences in one answer.
     """
 
-    def __init__(self, embeddings: Embeddings, keyword: BM25Store, *, max_sentences: int = MAX_SENTENCES) -> None:
+    def __init__(
+        self, embeddings: Embeddings, idf: Callable[[str], float], *, max_sentences: int = MAX_SENTENCES
+    ) -> None:
         if max_sentences <= 0:
             raise ValueError("max_sentences must be positive")
         self.embeddings = embeddings
-        self.keyword = keyword
+        self.idf = idf
         self.max_sentences = max_sentences
 
     def compose(self, question: str, hits: list[Hit]) -> Composition:
@@ -191,7 +193,7 @@ class ExtractiveComposer:
         spread = float(dense.max() - dense.min()) or 1.0
         dense_scaled = (dense - dense.min()) / spread
         query_terms = set(tokenize(question))
-        weights = {t: self.keyword.idf(t) for t in query_terms}
+        weights = {t: self.idf(t) for t in query_terms}
         total = sum(weights.values()) or 1.0
         candidates = []
         for (rank, position, chunk, sentence), meaning, similarity in zip(raw, dense_scaled, dense, strict=True):

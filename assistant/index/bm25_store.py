@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import math
 import shutil
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,8 +53,9 @@ class BM25Store:
         self._entries: dict[str, _Entry] = {}
         self._order: list[str] = []
         self._retriever: Any = None
-        self._metadata: list[dict[str, Any]] = []  # aligned with _order; filters read it on every search
-        self._document_frequency: Counter[str] = Counter()
+        self._metadata: list[dict[str, Any]] = []  # aligned with _order; filters read it
+        self._masks: dict[SearchFilter, np.ndarray] = {}  # which rows each filter allows, per build
+        self._postings: dict[str, list[int]] = {}  # term → rows that contain it
         self._dirty = False
         if (path / CHUNKS_FILE).exists():
             self._load()
@@ -90,10 +90,7 @@ class BM25Store:
             return []
         doc_scores = np.asarray(self._retriever.get_scores(query_tokens), dtype=np.float64)  # (n_docs,)
         if search_filter is not None:
-            allowed = np.fromiter(
-                (search_filter.allows(metadata) for metadata in self._metadata), dtype=bool, count=len(self._order)
-            )
-            doc_scores = np.where(allowed, doc_scores, 0.0)
+            doc_scores = np.where(self._allowed(search_filter), doc_scores, 0.0)
         k = min(k, len(doc_scores))
         top = np.argpartition(-doc_scores, k - 1)[:k]  # unordered best k
         top = top[np.argsort(-doc_scores[top], kind="stable")]
@@ -114,18 +111,22 @@ class BM25Store:
         found = sum(w for t, w in weights.items() if t in set(entry.tokens))
         return found / total if total else 0.0
 
-    def document_frequency(self, term: str) -> int:
-        """In how many chunks ``term`` occurs."""
+    def document_frequency(self, term: str, search_filter: SearchFilter | None = None) -> int:
+        """In how many chunks (that ``search_filter`` allows) ``term`` occurs."""
         if self._dirty:
             self._build()
-        return self._document_frequency.get(term, 0)
+        rows = self._postings.get(term, [])
+        if search_filter is None:
+            return len(rows)
+        return int(self._allowed(search_filter)[rows].sum()) if rows else 0
 
     def idf(self, term: str) -> float:
         """Smoothed inverse document frequency; unseen terms get the highest weight."""
+        if self._dirty:
+            self._build()
         n = max(len(self._entries), 1)
-        return math.log(
-            1 + (n - self._document_frequency.get(term, 0) + 0.5) / (self._document_frequency.get(term, 0) + 0.5)
-        )
+        df = len(self._postings.get(term, []))
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         entry = self._entries.get(chunk_id)
@@ -160,9 +161,7 @@ class BM25Store:
     def _build(self) -> None:
         import bm25s
 
-        self._order = sorted(self._entries)
-        self._metadata = [self._entries[i].chunk.metadata() for i in self._order]
-        self._document_frequency = Counter(t for i in self._order for t in set(self._entries[i].tokens))
+        self._index_rows()
         self._retriever = bm25s.BM25()
         if self._order:
             self._retriever.index([list(self._entries[i].tokens) or [""] for i in self._order], show_progress=False)
@@ -179,11 +178,28 @@ class BM25Store:
                     self._entries[chunk.id] = _Entry(chunk, tuple(row["tokens"]))
         except (OSError, ValueError, KeyError) as exc:
             raise StoreError(f"关键词索引已损坏（{self.path}）：{exc}；请运行 kezhuan ingest --reset 重建") from exc
-        self._order = sorted(self._entries)
-        self._metadata = [self._entries[i].chunk.metadata() for i in self._order]
-        self._document_frequency = Counter(t for i in self._order for t in set(self._entries[i].tokens))
+        self._index_rows()
         index_dir = self.path / INDEX_DIR
         if self._order and index_dir.exists():
             self._retriever = bm25s.BM25.load(str(index_dir))
         else:
             self._dirty = True
+
+    def _index_rows(self) -> None:
+        """Row order, metadata and postings for the current entries (filters and statistics read them)."""
+        self._order = sorted(self._entries)
+        self._metadata = [self._entries[i].chunk.metadata() for i in self._order]
+        self._masks = {}
+        postings: dict[str, list[int]] = {}
+        for row, chunk_id in enumerate(self._order):
+            for term in set(self._entries[chunk_id].tokens):
+                postings.setdefault(term, []).append(row)
+        self._postings = postings
+
+    def _allowed(self, search_filter: SearchFilter) -> np.ndarray:
+        """Which rows the filter allows, computed once per filter and build."""
+        mask = self._masks.get(search_filter)
+        if mask is None:
+            mask = np.fromiter((search_filter.allows(m) for m in self._metadata), dtype=bool, count=len(self._order))
+            self._masks[search_filter] = mask
+        return mask

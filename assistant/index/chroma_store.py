@@ -21,7 +21,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.errors import ConfigError, StoreError
 from assistant.index.visibility import SearchFilter
-from assistant.records import Chunk, DocType, Hit
+from assistant.records import Chunk, Hit
 
 __all__ = ["ChromaStore"]
 
@@ -100,9 +100,9 @@ class ChromaStore:
     def ids(self) -> set[str]:
         return {chunk.id for chunk in self.chunks()}
 
-    def chunks(self, doc_type: DocType | None = None) -> Iterator[Chunk]:
-        """Every stored chunk (of one type, if given), page by page; the type filter runs in Chroma."""
-        where: Any = {"doc_type": doc_type.value} if doc_type is not None else None
+    def chunks(self, search_filter: SearchFilter | None = None) -> Iterator[Chunk]:
+        """Every stored chunk (that the filter allows), page by page; the filter runs in Chroma."""
+        where: Any = search_filter.to_chroma_where() if search_filter else None
         offset = 0
         while True:
             page = self._collection.get(where=where, include=["documents", "metadatas"], limit=READ_PAGE, offset=offset)

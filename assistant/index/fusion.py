@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
-__all__ = ["RRF_K", "FusionMode", "keyword_weight", "rrf", "weighted_rrf"]
+__all__ = ["RRF_K", "FusionMode", "keyword_weight", "rrf", "scaled", "weighted_rrf"]
 
 # 60 is the constant of the RRF paper: it damps the gap between rank 1 and rank 2 so
 # that one leg's top hit cannot outvote agreement between the legs.
@@ -77,3 +77,16 @@ def keyword_weight(coverage: float) -> float:
     """
     clipped = min(max(coverage, 0.0), 1.0)
     return FULL_COVERAGE_WEIGHT * clipped**COVERAGE_EXPONENT
+
+
+def scaled(scores: dict[str, float]) -> dict[str, float]:
+    """Min–max scale to [0, 1] within one list; a single item (or a tie) scores 1.
+
+    Used where scores of different kinds are added (the matcher's semantic and keyword
+    parts): only their order within the candidate list carries meaning.
+    """
+    if not scores:
+        return {}
+    low, high = min(scores.values()), max(scores.values())
+    spread = high - low
+    return {i: (s - low) / spread if spread else 1.0 for i, s in scores.items()}

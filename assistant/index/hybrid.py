@@ -4,28 +4,47 @@ Both legs apply the same :class:`SearchFilter` inside their search (before their
 top-k), then the rankings are fused (``fusion.py``). Each leg fetches more candidates
 than asked for, so an item ranked modestly by both can still rise to the top.
 
+The legs are exposed as :class:`Legs` because the matcher re-scores the same
+candidates its own way (title blend, fit of stated terms): it starts from the legs
+instead of searching the stores a second time.
+
 Usage example::
 
     retriever = HybridRetriever(dense_store, keyword_store, top_k=5)
-    hits = retriever.retrieve("高校科技成果转化奖励比例", role=Role.ENTERPRISE)
+    hits = retriever.retrieve("高校科技成果转化奖励比例", Audience.public().filter())
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from dataclasses import dataclass
 
 from assistant.index.bm25_store import BM25Store
 from assistant.index.chroma_store import ChromaStore
 from assistant.index.fusion import FusionMode, keyword_weight, weighted_rrf
 from assistant.index.tokenizer import tokenize
-from assistant.index.visibility import Role, SearchFilter
-from assistant.records import DocType, Hit
+from assistant.index.visibility import SearchFilter
+from assistant.records import Hit
 
-__all__ = ["DEFAULT_CANDIDATES", "DEFAULT_TOP_K", "HybridRetriever"]
+__all__ = ["DEFAULT_CANDIDATES", "DEFAULT_TOP_K", "HybridRetriever", "Legs"]
 
 DEFAULT_TOP_K = 10
 DEFAULT_CANDIDATES = 50  # per leg; fusion needs depth beyond top_k to find agreement
 COVERAGE_DEPTH = 3  # keyword hits whose coverage is considered
+
+
+@dataclass(frozen=True)
+class Legs:
+    """What each leg found for one query, before fusion.
+
+    ``coverage`` is the best share of the query's idf mass that one of the top keyword
+    hits contains: how far the keyword ranking can be trusted (``fusion.keyword_weight``).
+    """
+
+    query_vector: list[float]
+    query_tokens: list[str]
+    dense: list[Hit]
+    keyword: list[Hit]
+    coverage: float
 
 
 class HybridRetriever:
@@ -35,7 +54,6 @@ class HybridRetriever:
     :param keyword: the BM25 store.
     :param top_k: hits returned when a call does not say.
     :param candidates: hits fetched from each leg before fusion.
-    :param mode: fusion mode when a call does not say.
     :raises ValueError: a non-positive ``top_k`` or ``candidates``.
     """
 
@@ -46,7 +64,6 @@ class HybridRetriever:
         *,
         top_k: int = DEFAULT_TOP_K,
         candidates: int = DEFAULT_CANDIDATES,
-        mode: FusionMode = FusionMode.ADAPTIVE,
     ) -> None:
         if top_k <= 0 or candidates <= 0:
             raise ValueError("top_k and candidates must be positive")
@@ -54,46 +71,40 @@ class HybridRetriever:
         self.keyword = keyword
         self.top_k = top_k
         self.candidates = candidates
-        self.mode = mode
+
+    def legs(self, query: str, search_filter: SearchFilter, *, depth: int, dense_query: str | None = None) -> Legs:
+        """Both legs' hits for ``query``, ``depth`` each.
+
+        :param dense_query: the text to embed when it should differ from the keyword
+            query (the matcher strips boilerplate words from a demand before embedding).
+        """
+        query_tokens = tokenize(query)
+        query_vector = self.dense.embedder.embed_query(dense_query or query)
+        dense_hits = self.dense.search_by_vector(query_vector, depth, search_filter)
+        keyword_hits = self.keyword.search_tokens(query_tokens, depth, search_filter)
+        coverage = max((self.keyword.coverage(query_tokens, h.id) for h in keyword_hits[:COVERAGE_DEPTH]), default=0.0)
+        return Legs(query_vector, query_tokens, dense_hits, keyword_hits, coverage)
 
     def retrieve(
         self,
         query: str,
+        search_filter: SearchFilter,
         *,
         top_k: int | None = None,
-        doc_types: Iterable[DocType] | None = None,
-        role: Role = Role.RESEARCHER,
-        user: str | None = None,
-        mode: FusionMode | None = None,
+        mode: FusionMode = FusionMode.ADAPTIVE,
     ) -> list[Hit]:
-        """The best chunks for ``query`` that ``role`` (and ``user``) may see.
+        """The best chunks for ``query`` that ``search_filter`` allows, best first.
 
-        :param query: the user's text (already validated).
-        :param top_k: overrides the instance's ``top_k``.
-        :param doc_types: restrict to these document types.
-        :param role: whose visibility rules apply.
-        :param user: the researcher's id, to include their own disclosures.
-        :param mode: overrides the instance's fusion mode.
-        :returns: hits, best first; the score is the fused score (or the leg's own score
-            in ``dense``/``keyword`` mode).
+        The score is the fused score (or the leg's own score in ``dense``/``keyword`` mode).
         """
         k = top_k or self.top_k
-        mode = mode or self.mode
-        search_filter = SearchFilter.for_role(role, user=user, doc_types=doc_types)
         depth = max(self.candidates, k)
-        query_tokens = tokenize(query)
         if mode is FusionMode.KEYWORD:
-            return self.keyword.search_tokens(query_tokens, k, search_filter)
-        dense_hits = self.dense.search(query, depth, search_filter)
+            return self.keyword.search_tokens(tokenize(query), k, search_filter)
         if mode is FusionMode.DENSE:
-            return dense_hits[:k]
-        keyword_hits = self.keyword.search_tokens(query_tokens, depth, search_filter)
-        weights = [1.0, 1.0]
-        if mode is FusionMode.ADAPTIVE:
-            coverage = max(
-                (self.keyword.coverage(query_tokens, h.id) for h in keyword_hits[:COVERAGE_DEPTH]), default=0.0
-            )
-            weights[1] = keyword_weight(coverage)
-        fused = weighted_rrf([[h.id for h in dense_hits], [h.id for h in keyword_hits]], weights)
-        by_id = {h.id: h for h in keyword_hits} | {h.id: h for h in dense_hits}
+            return self.dense.search(query, k, search_filter)
+        legs = self.legs(query, search_filter, depth=depth)
+        weights = [1.0, keyword_weight(legs.coverage) if mode is FusionMode.ADAPTIVE else 1.0]
+        fused = weighted_rrf([[h.id for h in legs.dense], [h.id for h in legs.keyword]], weights)
+        by_id = {h.id: h for h in legs.keyword} | {h.id: h for h in legs.dense}
         return [Hit(by_id[i].chunk, score) for i, score in list(fused.items())[:k]]

@@ -1,7 +1,8 @@
-"""The index as one object: vector store, keyword store, manifest and embedding cache.
+"""The index as one object, and the only door to stored knowledge.
 
-It opens everything from :class:`Settings`, so the CLI, the UI and the evaluations
-build it the same way, and it is the one place that knows the data-dir layout::
+It opens the vector store, the keyword store and the embedding cache from
+:class:`Settings`, so the CLI, the UI and the evaluations build it the same way, and it
+is the one place that knows the data-dir layout::
 
     .kezhuan/
       chroma/            embedded Chroma (absent in server mode)
@@ -9,15 +10,23 @@ build it the same way, and it is the one place that knows the data-dir layout::
       manifest.json      file → chunks
       embeddings.sqlite  vector cache (or under KEZHUAN_CACHE_DIR)
 
+Every read — search, the legs of a search, neighbours, listing the records of a type,
+fetching a record by id, term statistics — takes an :class:`Audience` and applies its
+filter inside the store, so a record the audience may not see is indistinguishable from
+one that does not exist. The stores are private: tasks never read them directly.
+Writes (:meth:`write`, :meth:`delete`, :meth:`sync_keyword`, :meth:`save`) are for the
+ingest pipeline.
+
 Usage example::
 
     index = KnowledgeIndex(Settings())
-    index.retriever().retrieve("职务科技成果披露")
+    index.search("职务科技成果披露", Audience.public(), top_k=5)
 """
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from assistant.config import Settings
@@ -26,7 +35,9 @@ from assistant.index.chroma_store import ChromaStore
 from assistant.index.embedding_cache import CachedEmbeddings
 from assistant.index.embeddings import embeddings_namespace, make_embeddings
 from assistant.index.fusion import FusionMode
-from assistant.index.hybrid import DEFAULT_TOP_K, HybridRetriever
+from assistant.index.hybrid import DEFAULT_CANDIDATES, DEFAULT_TOP_K, HybridRetriever, Legs
+from assistant.index.visibility import Audience
+from assistant.records import Chunk, DocType, Hit
 
 __all__ = ["KnowledgeIndex"]
 
@@ -49,21 +60,114 @@ class KnowledgeIndex:
             namespace=self.namespace,
             batch_size=settings.embed_batch_size,
         )
-        self.dense = self._open_dense()
-        self.keyword = BM25Store(self.data_dir / "bm25")
+        self._dense = self._open_dense()
+        self._keyword = BM25Store(self.data_dir / "bm25")
+        self._retriever = HybridRetriever(self._dense, self._keyword)
 
     @property
     def manifest_path(self) -> Path:
         return self.data_dir / "manifest.json"
 
-    def retriever(self, *, top_k: int = DEFAULT_TOP_K, mode: FusionMode = FusionMode.ADAPTIVE) -> HybridRetriever:
-        return HybridRetriever(self.dense, self.keyword, top_k=top_k, mode=mode)
+    # -- reads: every one takes the audience ------------------------------------------------
+    def search(
+        self,
+        query: str,
+        audience: Audience,
+        *,
+        top_k: int = DEFAULT_TOP_K,
+        doc_types: Iterable[DocType] | None = None,
+        mode: FusionMode = FusionMode.ADAPTIVE,
+    ) -> list[Hit]:
+        """The best chunks for ``query`` that ``audience`` may see, best first (hybrid by default)."""
+        return self._retriever.retrieve(query, audience.filter(doc_types), top_k=top_k, mode=mode)
+
+    def legs(
+        self,
+        query: str,
+        audience: Audience,
+        *,
+        doc_types: Iterable[DocType] | None = None,
+        depth: int = DEFAULT_CANDIDATES,
+        dense_query: str | None = None,
+    ) -> Legs:
+        """Both retrieval legs' hits before fusion, for callers that re-score candidates (matching)."""
+        return self._retriever.legs(query, audience.filter(doc_types), depth=depth, dense_query=dense_query)
+
+    def neighbours(
+        self, text: str, audience: Audience, *, k: int, doc_types: Iterable[DocType] | None = None
+    ) -> list[Hit]:
+        """The ``k`` chunks nearest to ``text`` by meaning alone (similar patents, IPC votes)."""
+        return self._dense.search(text, k, audience.filter(doc_types))
+
+    def records(self, doc_type: DocType, audience: Audience) -> list[Chunk]:
+        """Every chunk of one type that ``audience`` may see (the filter runs in Chroma)."""
+        return list(self._dense.chunks(audience.filter([doc_type])))
+
+    def get(self, doc_id: str, audience: Audience, doc_type: DocType | None = None) -> list[Chunk]:
+        """The chunks of one document (a patent by its application number, a demand by its id).
+
+        Empty when it does not exist *or* the audience may not see it: the two are
+        deliberately indistinguishable.
+        """
+        search_filter = audience.filter([doc_type] if doc_type else None)
+        return [c for c in self._dense.find(doc_id) if search_filter.allows(c.metadata())]
+
+    def document_frequency(self, term: str, audience: Audience) -> int:
+        """In how many chunks the audience may see ``term`` occurs (never counts hidden text)."""
+        return self._keyword.document_frequency(term, audience.filter())
+
+    def idf(self, term: str) -> float:
+        """Smoothed inverse document frequency of a term over the whole index.
+
+        It only weighs the terms of a text the caller already has; it reveals nothing
+        about hidden chunks beyond a rounding of their share of the vocabulary.
+        """
+        return self._keyword.idf(term)
+
+    def count(self) -> int:
+        """How many chunks the index holds (for status lines; says nothing about their content)."""
+        return self._keyword.count()
+
+    # -- writes: for the ingest pipeline ---------------------------------------------------
+    def write(self, chunks: Sequence[Chunk]) -> None:
+        """Add or replace chunks in both stores (the keyword index is saved by :meth:`save`)."""
+        self._dense.write(chunks)
+        self._keyword.write(chunks)
+
+    def delete(self, ids: Sequence[str]) -> None:
+        self._dense.delete(ids)
+        self._keyword.delete(ids)
+
+    def stored_ids(self) -> set[str]:
+        """The ids in the vector store, which is the source of truth."""
+        return self._dense.ids()
+
+    def sync_keyword(self) -> None:
+        """Make the keyword index hold exactly the vector store's chunks (after a crash)."""
+        stored = self._dense.ids()
+        keyword_ids = self._keyword.ids()
+        if keyword_ids == stored:
+            return
+        self._keyword.delete(sorted(keyword_ids - stored))
+        missing = stored - keyword_ids
+        if missing:
+            self._keyword.write(self._dense.get(sorted(missing)))
+        self._keyword.save()
+
+    def save(self) -> None:
+        """Persist the keyword index (Chroma persists on every write)."""
+        self._keyword.save()
+
+    def on_embed_progress(self, callback: Callable[[int], None] | None) -> None:
+        """Tell ``callback`` how many chunks each embedding batch covered (ingest progress)."""
+        self.embeddings.on_progress = callback
 
     def clear(self) -> None:
         """Empty the index (the embedding cache is kept: a rebuild re-embeds nothing)."""
-        self.dense.delete(sorted(self.dense.ids()))
+        self._dense.delete(sorted(self._dense.ids()))
         shutil.rmtree(self.data_dir / "bm25", ignore_errors=True)
-        self.keyword = BM25Store(self.data_dir / "bm25")
+        self._keyword = BM25Store(self.data_dir / "bm25")
+        self._retriever = HybridRetriever(self._dense, self._keyword)
         self.manifest_path.unlink(missing_ok=True)
 
     def close(self) -> None:

@@ -1,14 +1,18 @@
-"""Who may see what: the role rules of DESIGN.md, as one filter both stores apply.
+"""Who may see what: the role rules of DESIGN.md, in one place.
 
 enterprise → public only; researcher → public plus the confidential disclosures they
-own; officer → everything. The filter is applied inside each store's search (a
-Chroma ``where`` clause, a BM25 score mask) before the top-k cut, so a restricted
-user still gets a full page of results and never a hidden one.
+own; officer → everything. An :class:`Audience` (role + user) is built once by the CLI
+or the UI from who is asking and handed to every read of ``KnowledgeIndex``, which turns
+it into a :class:`SearchFilter`. The filter is applied inside each store's search (a
+Chroma ``where`` clause, a BM25 score mask) before the top-k cut, so a restricted user
+still gets a full page of results and never a hidden one, and to every listing and
+look-up by id. The default audience is the public: forgetting to say who is asking
+shows less, never more.
 
 Usage example::
 
-    search_filter = SearchFilter.for_role(Role.ENTERPRISE, doc_types={DocType.PATENT})
-    search_filter.allows({"visibility": "public", "doc_type": "patent"})   # True
+    audience = Audience(Role.RESEARCHER, user="r-zhang")
+    audience.filter([DocType.PATENT]).allows({"visibility": "public", "doc_type": "patent"})   # True
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any
 
 from assistant.records import DocType, Visibility
 
-__all__ = ["Role", "SearchFilter"]
+__all__ = ["Audience", "Role", "SearchFilter"]
 
 
 class Role(StrEnum):
@@ -37,6 +41,41 @@ class Role(StrEnum):
         except ValueError:
             valid = ", ".join(r.value for r in cls)
             raise ValueError(f"未知的角色 {value!r}；可选：{valid}") from None
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who is asking: their role and, for a researcher, their id.
+
+    A researcher without an id sees what the public sees. Tasks receive an audience and
+    pass it on; they never build a wider one.
+    """
+
+    role: Role = Role.ENTERPRISE
+    user: str | None = None
+
+    @classmethod
+    def public(cls) -> Audience:
+        """The least-privileged view: public records only."""
+        return cls(Role.ENTERPRISE)
+
+    @classmethod
+    def parse(cls, role: str | None, user: str | None = None) -> Audience:
+        """An audience from user input: ``role`` defaults to researcher when a user is named, else the public.
+
+        :raises ValueError: an unknown role.
+        """
+        if role is None:
+            return cls(Role.RESEARCHER, user) if user else cls.public()
+        return cls(Role.from_str(role), user or None)
+
+    @property
+    def is_officer(self) -> bool:
+        return self.role is Role.OFFICER
+
+    def filter(self, doc_types: Iterable[DocType] | None = None) -> SearchFilter:
+        """The search filter of this audience, optionally restricted to some document types."""
+        return SearchFilter.for_role(self.role, user=self.user, doc_types=doc_types)
 
 
 @dataclass(frozen=True)

@@ -134,22 +134,13 @@ def reconcile(index: KnowledgeIndex, manifest: Manifest) -> int:
 
     :returns: how many chunks were removed as orphans.
     """
-    stored = index.dense.ids()
+    stored = index.stored_ids()
     for path, entry in list(manifest.files.items()):
         if not set(entry.chunk_ids) <= stored:  # interrupted mid-write: redo this file
             del manifest.files[path]
-    owned = manifest.chunk_ids()
-    orphans = sorted(stored - owned)
-    if orphans:
-        index.dense.delete(orphans)
-        stored -= set(orphans)
-    if index.keyword.ids() != stored:
-        keyword_ids = index.keyword.ids()
-        index.keyword.delete(sorted(keyword_ids - stored))
-        missing = stored - keyword_ids
-        if missing:
-            index.keyword.write(index.dense.get(sorted(missing)))
-        index.keyword.save()
+    orphans = sorted(stored - manifest.chunk_ids())
+    index.delete(orphans)
+    index.sync_keyword()
     manifest.save()
     return len(orphans)
 
@@ -201,7 +192,7 @@ class Ingestor:
         new_total = sum(len(p.chunks) for p in plans)
         if progress:
             progress.start(new_total)
-            self.index.embeddings.on_progress = progress.advance
+            self.index.on_embed_progress(progress.advance)
         added = 0
         owners = manifest.owners()
         try:
@@ -210,10 +201,10 @@ class Ingestor:
                 added += a
                 removed += r
         finally:
-            self.index.embeddings.on_progress = None
+            self.index.on_embed_progress(None)
             if progress:
                 progress.finish()
-            self.index.keyword.save()
+            self.index.save()
             manifest.save()
         return IngestReport(
             files_seen=len(files),
@@ -270,11 +261,9 @@ class Ingestor:
             chunks.append(chunk)
         new_ids = {c.id for c in chunks}
         fresh = [c for c in chunks if c.id not in old]
-        self.index.dense.write(fresh)
-        self.index.keyword.write(fresh)
+        self.index.write(fresh)
         stale = sorted(old - new_ids)
-        self.index.dense.delete(stale)
-        self.index.keyword.delete(stale)
+        self.index.delete(stale)
         manifest.files[plan.key] = ManifestEntry(
             plan.fingerprint, (plan.ref.doc_type or DocType.POLICY).value, sorted(new_ids)
         )
@@ -291,8 +280,7 @@ class Ingestor:
             if not Path(path).exists() or (path not in seen and any(path.startswith(r + "/") for r in resolved_roots))
         ]
         ids = sorted({i for path in gone for i in manifest.files[path].chunk_ids})
-        self.index.dense.delete(ids)
-        self.index.keyword.delete(ids)
+        self.index.delete(ids)
         for path in gone:
             del manifest.files[path]
         return len(ids)

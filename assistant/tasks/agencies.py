@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.index.knowledge_index import KnowledgeIndex
-from assistant.index.visibility import Role
+from assistant.index.visibility import Audience
 from assistant.query import clean_query
 from assistant.records import Chunk, DocType, MetaValue
 
@@ -123,6 +123,7 @@ def overall_score(meta: Mapping[str, MetaValue]) -> float:
 
 def list_agencies(
     index: KnowledgeIndex,
+    audience: Audience,
     *,
     service: str | None = None,
     field: str | None = None,
@@ -130,7 +131,7 @@ def list_agencies(
     whitelisted_only: bool = False,
 ) -> list[Agency]:
     """Agencies matching the filters, best overall score first."""
-    agencies = [Agency.from_chunk(c) for c in index.dense.chunks(DocType.AGENCY)]
+    agencies = [Agency.from_chunk(c) for c in index.records(DocType.AGENCY, audience)]
     chosen = [
         a
         for a in agencies
@@ -147,14 +148,14 @@ def services_for(need: str) -> list[str]:
     return [service for service, words in NEED_SERVICES.items() if service in need or any(w in need for w in words)]
 
 
-def recommend_agencies(index: KnowledgeIndex, need: str, *, k: int = 5) -> list[Agency]:
+def recommend_agencies(index: KnowledgeIndex, need: str, audience: Audience, *, k: int = 5) -> list[Agency]:
     """Whitelisted agencies for a need, with reasons; non-whitelisted ones are never returned.
 
     :raises EmptyQueryError: the need is empty.
     """
     text, _ = clean_query(need)
     wanted = services_for(text)
-    hits = index.retriever(top_k=SEARCH_DEPTH).retrieve(text, doc_types=[DocType.AGENCY], role=Role.ENTERPRISE)
+    hits = index.search(text, audience, top_k=SEARCH_DEPTH, doc_types=[DocType.AGENCY])
     ranked = []
     for rank, hit in enumerate(hits):
         agency = Agency.from_chunk(hit.chunk)

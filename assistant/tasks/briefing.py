@@ -17,8 +17,10 @@ every number in it is counted from indexed records, never estimated or generated
 5. a **narrative** paragraph: assembled from the figures offline; written by the LLM
    when one is configured, and kept only if every number in it is in the figures.
 
-Confidential disclosures are counted in officer briefings only and never quoted or
-named. The scope rules are in :mod:`~assistant.tasks.briefing_scope`, the counting in
+Every record is read through the index for the caller's audience. Confidential
+disclosures are counted in officer briefings only and never quoted or named; demands
+are matched against public patents only, because the pairs are meant to be pushed to
+enterprises. The scope rules are in :mod:`~assistant.tasks.briefing_scope`, the counting in
 :mod:`~assistant.tasks.briefing_figures`, the LLM overview in
 :mod:`~assistant.tasks.briefing_narrative`; rendering (charts, Markdown, Word) is in
 :mod:`assistant.report`.
@@ -26,7 +28,7 @@ named. The scope rules are in :mod:`~assistant.tasks.briefing_scope`, the counti
 Usage example::
 
     briefer = Briefer(KnowledgeIndex(Settings()))
-    briefing = briefer.build(BriefingRequest(topic="人工智能领域可转化成果"))
+    briefing = briefer.build(BriefingRequest(topic="人工智能领域可转化成果"), Audience(Role.OFFICER))
     [(f.name, f.value) for f in briefing.figures]
 """
 
@@ -40,7 +42,7 @@ from typing import Any
 from assistant.errors import InputError
 from assistant.generate.extractive import ExtractiveComposer
 from assistant.index.knowledge_index import KnowledgeIndex
-from assistant.index.visibility import Role
+from assistant.index.visibility import Audience
 from assistant.query import clean_query
 from assistant.records import Chunk, Citation, DocType
 from assistant.tasks.agencies import Agency, list_agencies
@@ -141,8 +143,10 @@ class Briefer:
         self.index = index
         self.llm = llm
 
-    def build(self, request: BriefingRequest, *, progress: Callable[[str], None] | None = None) -> Briefing:
-        """The briefing for ``request``.
+    def build(
+        self, request: BriefingRequest, audience: Audience, *, progress: Callable[[str], None] | None = None
+    ) -> Briefing:
+        """The briefing for ``request``, from what ``audience`` may see.
 
         :param progress: called with a short Chinese message before each slow step.
         :raises EmptyQueryError: the topic is empty.
@@ -153,25 +157,24 @@ class Briefer:
         topic, _ = clean_query(request.topic)
         scope = Scope.of(request, topic)
         say("统计成果与需求记录")
-        all_patents, all_demands = _records(self.index, DocType.PATENT), _records(self.index, DocType.DEMAND)
+        all_patents = _records(self.index, DocType.PATENT, audience)
+        all_demands = _records(self.index, DocType.DEMAND, audience)
         if not all_patents and not all_demands:
-            raise InputError("索引中没有专利或需求记录，无法统计；请先运行 kezhuan ingest knowledge/")
+            raise InputError("知识库中没有专利或需求记录，无法统计")
         patents = [c for c in all_patents if scope.admits_patent(c)]
         demands = [c for c in all_demands if scope.admits_demand(c)]
-        disclosures = (
-            [c for c in _documents(self.index, DocType.DISCLOSURE) if scope.admits_text(c)]
-            if request.role is Role.OFFICER
-            else []
-        )
+        disclosures = [c for c in _documents(self.index, DocType.DISCLOSURE, audience) if scope.admits_text(c)]
         agencies = [
-            a for a in list_agencies(self.index, whitelisted_only=True) if scope.industry is None or _serves(a, scope)
+            a
+            for a in list_agencies(self.index, audience, whitelisted_only=True)
+            if scope.industry is None or _serves(a, scope)
         ]
         say(f"为 {len(demands)} 项需求匹配成果")
         best = self._best_matches(demands, progress=say)
         pairs = sorted((p for p in best.values() if round(p.score, 2) >= MATCH_THRESHOLD), key=lambda p: -p.score)
         say("检索政策要点")
-        highlights, citations, note = self._highlights(topic)
-        figures = count_figures(scope, patents, demands, disclosures, agencies, len(pairs), request.role)
+        highlights, citations, note = self._highlights(topic, audience)
+        figures = count_figures(scope, patents, demands, disclosures, agencies, len(pairs), audience.role)
         charts = draw_charts(patents, demands)
         actions, named = _actions(scope, patents, demands, best, pairs, agencies)
         narrative = _offline_narrative(scope, figures)
@@ -200,30 +203,29 @@ class Briefer:
 
     # -- steps ---------------------------------------------------------------------------
     def _best_matches(self, demands: Sequence[Chunk], *, progress: Callable[[str], None]) -> dict[str, Pair]:
-        """Each demand's best public patent (enterprises see only public records)."""
+        """Each demand's best public patent: the pairs are pushed to enterprises, who see public records only."""
         matcher = Matcher(self.index)
         best: dict[str, Pair] = {}
         for n, demand in enumerate(demands, start=1):
             if n % 20 == 0:
                 progress(f"已匹配 {n}/{len(demands)} 项需求")
-            result = matcher.for_demand(demand_id=demand.doc_id, k=1, role=Role.ENTERPRISE)
+            result = matcher.for_demand(demand_id=demand.doc_id, audience=Audience.public(), k=1)
             if result.matches:
                 top = result.matches[0]
                 best[demand.doc_id] = Pair(demand, top.chunk, top.score, tuple(top.reasons))
         return best
 
-    def _highlights(self, topic: str) -> tuple[str, tuple[Citation, ...], str]:
+    def _highlights(self, topic: str, audience: Audience) -> tuple[str, tuple[Citation, ...], str]:
         """Cited policy sentences on the topic; general ones when the topic has none."""
         from assistant.tasks.qa import EVIDENCE_THRESHOLD
 
-        composer = ExtractiveComposer(self.index.embeddings, self.index.keyword, max_sentences=HIGHLIGHT_SENTENCES)
-        retriever = self.index.retriever(top_k=8)
+        composer = ExtractiveComposer(self.index.embeddings, self.index.idf, max_sentences=HIGHLIGHT_SENTENCES)
         policy = [DocType.POLICY, DocType.FAQ]
         for query, note in (
             (f"{topic} 政策规定", ""),
             (GENERAL_POLICY_QUESTION, "知识库中没有专门针对该主题的政策，以下为通用政策要点。"),
         ):
-            hits = retriever.retrieve(query, doc_types=policy, role=Role.OFFICER)
+            hits = self.index.search(query, audience, top_k=8, doc_types=policy)
             composition = composer.compose(query, hits)
             if composition.text and composition.evidence >= EVIDENCE_THRESHOLD:
                 return composition.text, composition.citations, note
@@ -234,18 +236,18 @@ def _serves(agency: Agency, scope: Scope) -> bool:
     return any(f == "不限" or f == scope.industry for f in agency.fields)
 
 
-def _records(index: KnowledgeIndex, doc_type: DocType) -> list[Chunk]:
+def _records(index: KnowledgeIndex, doc_type: DocType, audience: Audience) -> list[Chunk]:
     """One chunk per record (tabular records are one chunk each; keep the first if split)."""
     first: dict[str, Chunk] = {}
-    for chunk in index.dense.chunks(doc_type):
+    for chunk in index.records(doc_type, audience):
         first.setdefault(chunk.doc_id, chunk)
     return sorted(first.values(), key=lambda c: c.doc_id)
 
 
-def _documents(index: KnowledgeIndex, doc_type: DocType) -> list[Chunk]:
+def _documents(index: KnowledgeIndex, doc_type: DocType, audience: Audience) -> list[Chunk]:
     """One chunk per document holding the whole document's text, for term tests."""
     parts: dict[str, list[Chunk]] = {}
-    for chunk in index.dense.chunks(doc_type):
+    for chunk in index.records(doc_type, audience):
         parts.setdefault(chunk.doc_id, []).append(chunk)
     return [
         Chunk(

@@ -16,7 +16,6 @@ from datetime import date
 
 from assistant.errors import InputError
 from assistant.index.tokenizer import words
-from assistant.index.visibility import Role
 from assistant.records import Chunk, DocType
 from assistant.tasks.fit import maturity_level
 
@@ -44,7 +43,6 @@ class BriefingRequest:
     until: date | None = None
     legal_status: str | None = None
     min_maturity: str | None = None  # "TRL6" or "中试": at least this mature
-    role: Role = Role.OFFICER
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assistant.errors import InputError
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.tokenizer import tokenize
-from assistant.index.visibility import Role, SearchFilter
+from assistant.index.visibility import Audience
 from assistant.ingest.pipeline import Ingestor
 from assistant.records import DocType, Hit
 from assistant.tasks.fit import maturity_level
@@ -294,17 +294,21 @@ class DisclosureDrafter:
         self.index = index
         self.llm = llm
 
-    def draft(self, form: DisclosureForm, *, store: bool = True) -> DisclosureDraft:
-        """Build the draft; with ``store``, index it as the author's confidential document."""
+    def draft(self, form: DisclosureForm, audience: Audience, *, store: bool = True) -> DisclosureDraft:
+        """Build the draft; with ``store``, index it as the author's confidential document.
+
+        :param audience: whose view the draft is built from. The draft is stored for its
+            author, so the caller passes the author's audience (a researcher), never a wider one.
+        """
         text = f"{form.title}。{form.problem}。{form.solution}"
         draft = DisclosureDraft(
             form=form,
             summary=polish_summary(_summary(form), self.llm) if self.llm is not None else _summary(form),
-            checklist=self._checklist(form),
-            similar=self._similar(text),
-            ipc=suggest_ipc(self.index, text),
-            agencies=self._agencies(form),
-            enterprises=self._enterprises(text),
+            checklist=self._checklist(form, audience),
+            similar=self._similar(text, audience),
+            ipc=suggest_ipc(self.index, text, audience),
+            agencies=self._agencies(form, audience),
+            enterprises=self._enterprises(text, audience),
         )
         draft.sections = _sections(draft)
         if store:
@@ -312,13 +316,11 @@ class DisclosureDrafter:
         return draft
 
     # -- parts -------------------------------------------------------------------------
-    def _basis(self, query: str) -> Hit | None:
-        hits = self.index.retriever(top_k=1).retrieve(
-            query, doc_types=[DocType.POLICY, DocType.FAQ], role=Role.ENTERPRISE
-        )
+    def _basis(self, query: str, audience: Audience) -> Hit | None:
+        hits = self.index.search(query, audience, top_k=1, doc_types=[DocType.POLICY, DocType.FAQ])
         return hits[0] if hits else None
 
-    def _checklist(self, form: DisclosureForm) -> list[ChecklistItem]:
+    def _checklist(self, form: DisclosureForm, audience: Audience) -> list[ChecklistItem]:
         items: list[tuple[str, str]] = []
         public = [p for p in form.publications if p.status in ("已公开", "已投稿")]
         if public:
@@ -351,23 +353,22 @@ class DisclosureDrafter:
             items.append(
                 ("标注为涉密：涉及国家秘密的成果转化须先履行审批。", "涉及国家秘密 国家安全 审批 科技成果转化")
             )
-        return [ChecklistItem(issue, self._basis(query)) for issue, query in items]
+        return [ChecklistItem(issue, self._basis(query, audience)) for issue, query in items]
 
-    def _similar(self, text: str) -> list[SimilarPatent]:
-        search_filter = SearchFilter.for_role(Role.ENTERPRISE, doc_types=[DocType.PATENT])
+    def _similar(self, text: str, audience: Audience) -> list[SimilarPatent]:
         terms = set(tokenize(text))
         similar = []
-        for hit in self.index.dense.search(text, SIMILAR_PATENTS, search_filter):
+        for hit in self.index.neighbours(text, audience, k=SIMILAR_PATENTS, doc_types=[DocType.PATENT]):
             shared = sorted(
                 {t for t in terms & set(tokenize(hit.chunk.index_text)) if len(t) >= 2}, key=len, reverse=True
             )
             similar.append(SimilarPatent(hit.chunk.doc_id, hit.chunk.title, hit.score, tuple(shared[:5])))
         return similar
 
-    def _agencies(self, form: DisclosureForm) -> list[Hit]:
+    def _agencies(self, form: DisclosureForm, audience: Audience) -> list[Hit]:
         """Whitelisted agencies whose services (agency, valuation …) and fields fit."""
         query = f"{form.field} 专利代理 专利申请前评估 价值评估"
-        hits = self.index.retriever(top_k=30).retrieve(query, doc_types=[DocType.AGENCY], role=Role.ENTERPRISE)
+        hits = self.index.search(query, audience, top_k=30, doc_types=[DocType.AGENCY])
         fitting = [
             h
             for h in hits
@@ -376,10 +377,8 @@ class DisclosureDrafter:
         ]
         return fitting[:NEXT_STEP_AGENCIES]
 
-    def _enterprises(self, text: str) -> list[Hit]:
-        return self.index.retriever(top_k=NEXT_STEP_ENTERPRISES).retrieve(
-            text, doc_types=[DocType.DEMAND], role=Role.ENTERPRISE
-        )
+    def _enterprises(self, text: str, audience: Audience) -> list[Hit]:
+        return self.index.search(text, audience, top_k=NEXT_STEP_ENTERPRISES, doc_types=[DocType.DEMAND])
 
     def _store(self, draft: DisclosureDraft) -> str:
         folder = Path(self.index.data_dir) / "disclosures"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.index.knowledge_index import KnowledgeIndex
-from assistant.index.visibility import Role, SearchFilter
+from assistant.index.visibility import Audience
 from assistant.query import clean_query
 from assistant.records import DocType
 
@@ -67,16 +67,15 @@ def ipc_subclasses(codes: str) -> list[str]:
     return seen
 
 
-def suggest_ipc(index: KnowledgeIndex, text: str, *, k: int = 3, role: Role = Role.OFFICER) -> list[IpcSuggestion]:
+def suggest_ipc(index: KnowledgeIndex, text: str, audience: Audience, *, k: int = 3) -> list[IpcSuggestion]:
     """The ``k`` likeliest subclasses for ``text``, best first.
 
     :raises EmptyQueryError: the text is empty.
     """
     query, _ = clean_query(text)
-    search_filter = SearchFilter.for_role(role, doc_types=[DocType.PATENT])
     hits = [
         h
-        for h in index.dense.search(query, NEIGHBOURS, search_filter)
+        for h in index.neighbours(query, audience, k=NEIGHBOURS, doc_types=[DocType.PATENT])
         if ipc_subclasses(str(h.chunk.meta.get("ipc", "")))
     ]
     if not hits:

@@ -14,13 +14,14 @@ Both directions rank by one combined score:
   cooperation mode, budget vs asking price, region — averaged over the terms both state.
 
 Every match carries its score parts and readable reasons ("技术领域一致：H01M",
-"合作方式：许可 ✓"). Retrieval applies the caller's role, so an enterprise never
-matches against a confidential disclosure.
+"合作方式：许可 ✓"). Candidates come from the index's retrieval legs for the caller's
+audience, so an enterprise never matches against a confidential disclosure, and an id
+the audience may not see is "not indexed".
 
 Usage example::
 
     matcher = Matcher(KnowledgeIndex(Settings()))
-    result = matcher.for_demand(demand_id="D-A001", k=5)
+    result = matcher.for_demand(demand_id="D-A001", audience=Audience.public(), k=5)
     [(m.chunk.title, m.reasons) for m in result.matches]
 """
 
@@ -35,12 +36,13 @@ from typing import Any
 import numpy as np
 
 from assistant.errors import InputError
-from assistant.index.fusion import keyword_weight, rrf
+from assistant.index.fusion import keyword_weight, rrf, scaled
+from assistant.index.hybrid import Legs
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.tokenizer import tokenize
-from assistant.index.visibility import Role, SearchFilter
+from assistant.index.visibility import Audience
 from assistant.query import clean_query
-from assistant.records import Chunk, DocType, Hit, Match, MetaValue
+from assistant.records import Chunk, DocType, Match, MetaValue
 from assistant.tasks.fit import cooperation_fit, maturity_fit, money_fit
 
 __all__ = ["MatchMode", "MatchResult", "Matcher"]
@@ -93,10 +95,9 @@ class Matcher:
         self,
         text: str | None = None,
         *,
+        audience: Audience,
         demand_id: str | None = None,
         k: int = DEFAULT_K,
-        role: Role = Role.ENTERPRISE,
-        user: str | None = None,
         mode: MatchMode = MatchMode.COMBINED,
     ) -> MatchResult:
         """Technologies (patents, and disclosures for those allowed) that meet a demand.
@@ -106,37 +107,38 @@ class Matcher:
             cooperation terms then count too.
         :raises InputError: neither or both given, or the id is not indexed.
         """
-        query, meta = self._query(text, demand_id, DocType.DEMAND)
+        query, meta = self._query(text, demand_id, DocType.DEMAND, audience)
         targets = (DocType.PATENT, DocType.DISCLOSURE)
-        return MatchResult(query, self._rank(query, meta, targets, k, role, user, mode, demand_side=True))
+        return MatchResult(query, self._rank(query, meta, targets, k, audience, mode, demand_side=True))
 
     def for_patent(
         self,
         patent_id: str,
         *,
+        audience: Audience,
         k: int = DEFAULT_K,
-        role: Role = Role.OFFICER,
-        user: str | None = None,
         mode: MatchMode = MatchMode.COMBINED,
     ) -> MatchResult:
         """Enterprise demands that an indexed patent could satisfy.
 
-        :raises InputError: the patent is not indexed.
+        :raises InputError: the patent is not indexed (or the audience may not see it).
         """
-        query, meta = self._query(None, patent_id, DocType.PATENT)
-        return MatchResult(query, self._rank(query, meta, (DocType.DEMAND,), k, role, user, mode, demand_side=False))
+        query, meta = self._query(None, patent_id, DocType.PATENT, audience)
+        return MatchResult(query, self._rank(query, meta, (DocType.DEMAND,), k, audience, mode, demand_side=False))
 
     # -- steps ---------------------------------------------------------------------------
-    def _query(self, text: str | None, doc_id: str | None, doc_type: DocType) -> tuple[str, Mapping[str, MetaValue]]:
+    def _query(
+        self, text: str | None, doc_id: str | None, doc_type: DocType, audience: Audience
+    ) -> tuple[str, Mapping[str, MetaValue]]:
         if (text is None) == (doc_id is None):
             raise InputError("请给出需求文本或编号之一")
         if text is not None:
             return clean_query(text)[0], {}
         assert doc_id is not None
-        chunks = [c for c in self.index.dense.find(doc_id) if c.doc_type is doc_type]
+        chunks = self.index.get(doc_id, audience, doc_type)
         if not chunks:
             kind = "需求" if doc_type is DocType.DEMAND else "专利"
-            raise InputError(f"索引中没有编号为 {doc_id} 的{kind}；请先运行 kezhuan ingest knowledge/")
+            raise InputError(f"没有找到编号为 {doc_id} 的{kind}")
         return chunks[0].text, chunks[0].meta
 
     def _rank(
@@ -145,17 +147,15 @@ class Matcher:
         meta: Mapping[str, MetaValue],
         targets: tuple[DocType, ...],
         k: int,
-        role: Role,
-        user: str | None,
+        audience: Audience,
         mode: MatchMode,
         *,
         demand_side: bool,
     ) -> list[Match]:
-        search_filter = SearchFilter.for_role(role, user=user, doc_types=targets)
-        query_vector = self.index.embeddings.embed_query(BOILERPLATE.sub("", query) or query)
-        dense = self.index.dense.search_by_vector(query_vector, self.candidates, search_filter)
-        query_tokens = tokenize(query)
-        keyword = self.index.keyword.search_tokens(query_tokens, self.candidates, search_filter)
+        legs = self.index.legs(
+            query, audience, doc_types=targets, depth=self.candidates, dense_query=BOILERPLATE.sub("", query) or query
+        )
+        dense, keyword, query_tokens = legs.dense, legs.keyword, legs.query_tokens
         if mode is MatchMode.DENSE:
             return [
                 self._match(h.chunk, h.score, {"semantic": h.score}, query_tokens, meta, demand_side) for h in dense[:k]
@@ -167,24 +167,14 @@ class Matcher:
                 self._match(chunks[i], s, {"rrf": s}, query_tokens, meta, demand_side)
                 for i, s in list(fused.items())[:k]
             ]
-        return self._combined(query_vector, dense, keyword, query_tokens, meta, k, demand_side=demand_side)
+        return self._combined(legs, meta, k, demand_side=demand_side)
 
-    def _combined(
-        self,
-        query_vector: list[float],
-        dense: list[Hit],
-        keyword: list[Hit],
-        query_tokens: list[str],
-        meta: Mapping[str, MetaValue],
-        k: int,
-        *,
-        demand_side: bool,
-    ) -> list[Match]:
-        chunks = {h.id: h.chunk for h in [*keyword, *dense]}
-        semantic = _scaled(self._semantic(query_vector, list(chunks.values())))
-        coverage = max((self.index.keyword.coverage(query_tokens, h.id) for h in keyword[:3]), default=0.0)
-        trust = min(keyword_weight(coverage), 1.0)
-        lexical = {i: s * trust for i, s in _scaled({h.id: h.score for h in keyword}).items()}
+    def _combined(self, legs: Legs, meta: Mapping[str, MetaValue], k: int, *, demand_side: bool) -> list[Match]:
+        chunks = {h.id: h.chunk for h in [*legs.keyword, *legs.dense]}
+        semantic = scaled(self._semantic(legs.query_vector, list(chunks.values())))
+        trust = min(keyword_weight(legs.coverage), 1.0)
+        lexical = {i: s * trust for i, s in scaled({h.id: h.score for h in legs.keyword}).items()}
+        query_tokens = legs.query_tokens
         matches = []
         for chunk_id, chunk in chunks.items():
             fits = _fits(meta, chunk.meta, demand_side)
@@ -220,7 +210,7 @@ class Matcher:
         reasons = []
         common = {t for t in set(query_tokens) & set(tokenize(chunk.index_text)) if len(t) >= 2 and not t.isdigit()}
         whole = [t for t in common if not any(t != other and t in other for other in common)]  # 电动车, not 动车
-        shared = sorted(whole, key=self.index.keyword.idf, reverse=True)[:SHARED_TERMS_SHOWN]
+        shared = sorted(whole, key=self.index.idf, reverse=True)[:SHARED_TERMS_SHOWN]
         if "semantic" in parts:
             reasons.append(f"语义相近度：{parts['semantic']:.2f}")
         if shared:
@@ -228,15 +218,6 @@ class Matcher:
         for _, reason in fits if fits is not None else _fits(meta, chunk.meta, demand_side):
             reasons.append(reason)
         return Match(chunk, score, parts, tuple(reasons))
-
-
-def _scaled(scores: dict[str, float]) -> dict[str, float]:
-    """Min–max scale to [0, 1] within one list; a single item scores 1."""
-    if not scores:
-        return {}
-    low, high = min(scores.values()), max(scores.values())
-    spread = high - low
-    return {i: (s - low) / spread if spread else 1.0 for i, s in scores.items()}
 
 
 def _fits(

@@ -28,7 +28,7 @@ from assistant.generate.extractive import Composition, ExtractiveComposer
 from assistant.generate.llm import LLMComposer, make_chat_model
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.tokenizer import nouns, tokenize
-from assistant.index.visibility import Role
+from assistant.index.visibility import Audience
 from assistant.ingest.splitter import split_sentences
 from assistant.query import clean_query
 from assistant.records import Answer, Citation, DocType, Hit
@@ -101,7 +101,7 @@ class QuestionAnswerer:
         self.index = index
         self.settings = settings
         self.context_chunks = context_chunks
-        self.extractive = ExtractiveComposer(index.embeddings, index.keyword)
+        self.extractive = ExtractiveComposer(index.embeddings, index.idf)
         model = llm if llm is not None else (make_chat_model(settings) if settings.llm_enabled else None)
         self.llm = LLMComposer(model) if model is not None else None
 
@@ -110,20 +110,16 @@ class QuestionAnswerer:
         """离线抽取 or the LLM's model name, for the UI badge."""
         return self.llm.name if self.llm else "离线抽取"
 
-    def answer(
-        self, question: str, *, history: Sequence[str] = (), role: Role = Role.RESEARCHER, user: str | None = None
-    ) -> Answer:
+    def answer(self, question: str, audience: Audience, *, history: Sequence[str] = ()) -> Answer:
         """The final answer to one turn (see :meth:`stream` for the token stream)."""
         result: Answer | None = None
-        for item in self.stream(question, history=history, role=role, user=user):
+        for item in self.stream(question, audience, history=history):
             if isinstance(item, Answer):
                 result = item
         assert result is not None
         return result
 
-    def stream(
-        self, question: str, *, history: Sequence[str] = (), role: Role = Role.RESEARCHER, user: str | None = None
-    ) -> Iterator[str | Answer]:
+    def stream(self, question: str, audience: Audience, *, history: Sequence[str] = ()) -> Iterator[str | Answer]:
         """Yield answer text as it is produced, then the final :class:`Answer`.
 
         The final answer's text may differ from the streamed text (invalid citations
@@ -139,20 +135,20 @@ class QuestionAnswerer:
             yield Answer(GREETING, intent=intent.value, mode=self._mode(), grounded=False, query=text)
             return
         if intent is Intent.MATCHING_REQUEST and not HOW_TO.search(text):
-            matched = self._matches(text, role, user)
+            matched = self._matches(text, audience)
             if matched is not None:
                 yield matched.text
                 yield matched
                 return
         if intent is Intent.AGENCY_LOOKUP and AGENCY_REQUEST.search(text) and not HOW_TO.search(text):
-            recommended = self._agencies(text)
+            recommended = self._agencies(text, audience)
             if recommended is not None:
                 yield recommended.text
                 yield recommended
                 return
         if intent is Intent.BRIEFING_REQUEST and not HOW_TO.search(text):
             yield BRIEFING_PROGRESS  # counting and matching take seconds; the final answer replaces this line
-            briefed = self._briefing(text, role)
+            briefed = self._briefing(text, audience)
             yield briefed.text
             yield briefed
             return
@@ -160,13 +156,11 @@ class QuestionAnswerer:
         if intent is Intent.OUT_OF_SCOPE and query != text:
             intent = classify(query)
         doc_types = DOC_TYPES_BY_INTENT.get(intent)
-        hits = self.index.retriever(top_k=self.context_chunks).retrieve(
-            query, doc_types=doc_types, role=role, user=user
-        )
+        hits = self.index.search(query, audience, top_k=self.context_chunks, doc_types=doc_types)
         if doc_types and not hits:
-            hits = self.index.retriever(top_k=self.context_chunks).retrieve(query, role=role, user=user)
+            hits = self.index.search(query, audience, top_k=self.context_chunks)
         composition = self.extractive.compose(query, hits)
-        if not self._grounded(query, composition):
+        if not self._grounded(query, composition, audience):
             refusal = self._refuse(intent, query, hits)
             yield refusal.text
             yield refusal
@@ -181,12 +175,12 @@ class QuestionAnswerer:
         yield from self._generate(query, intent, hits, composition)
 
     # -- steps ---------------------------------------------------------------------------
-    def _briefing(self, text: str, role: Role) -> Answer:
+    def _briefing(self, text: str, audience: Audience) -> Answer:
         """A briefing request answered with the briefing's overview, actions and cited highlights."""
         from assistant.tasks.briefing import Briefer, BriefingRequest
 
         topic = BRIEFING_WORDS.sub("", text).strip(" ，。？?！!") or "科技成果转化总体情况"
-        briefing = Briefer(self.index).build(BriefingRequest(topic=topic, role=role))
+        briefing = Briefer(self.index).build(BriefingRequest(topic=topic), audience)
         lines = [f"**{briefing.title}**（统计范围：{briefing.scope}）", "", briefing.narrative, "", "建议行动："]
         lines += [f"- {action.text}（{action.reason}）" for action in briefing.actions[:BRIEFING_ACTIONS_IN_CHAT]]
         if briefing.highlights:
@@ -201,17 +195,17 @@ class QuestionAnswerer:
             BRIEFING_HINT,
         )
 
-    def _agencies(self, text: str) -> Answer | None:
+    def _agencies(self, text: str, audience: Audience) -> Answer | None:
         """An agency request answered from the whitelist data: whitelisted agencies only."""
         from assistant.tasks.agencies import recommend_agencies
 
-        agencies = recommend_agencies(self.index, text, k=MATCHES_IN_CHAT)
+        agencies = recommend_agencies(self.index, text, audience, k=MATCHES_IN_CHAT)
         if not agencies:
             return None
         lines = ["以下为科技创新券白名单中的推荐机构（白名单身份依据白名单数据）："]
         citations = []
         for n, agency in enumerate(agencies, start=1):
-            chunk = next(c for c in self.index.dense.find(agency.id) if c.doc_type is DocType.AGENCY)
+            chunk = self.index.get(agency.id, audience, DocType.AGENCY)[0]
             sentences = split_sentences(chunk.text) or [chunk.text]
             citations.append(Citation(n, chunk, sentences[1] if len(sentences) > 1 else sentences[0]))
             lines.append(f"{n}. {agency.name}：{'；'.join(agency.reasons[1:4])}[{n}]")
@@ -219,7 +213,7 @@ class QuestionAnswerer:
             "\n".join(lines), tuple(citations), Intent.AGENCY_LOOKUP.value, self._mode(), True, text, AGENCY_HINT
         )
 
-    def _matches(self, text: str, role: Role, user: str | None) -> Answer | None:
+    def _matches(self, text: str, audience: Audience) -> Answer | None:
         """A matching request answered by the matcher: the top matches, each cited."""
         from assistant.tasks.matching import Matcher
 
@@ -227,9 +221,9 @@ class QuestionAnswerer:
         number = PATENT_NUMBER.search(text)
         try:
             result = (
-                matcher.for_patent(number.group(0).replace(" ", "").upper(), k=MATCHES_IN_CHAT, role=role, user=user)
+                matcher.for_patent(number.group(0).replace(" ", "").upper(), audience=audience, k=MATCHES_IN_CHAT)
                 if number
-                else matcher.for_demand(text, k=MATCHES_IN_CHAT, role=role, user=user)
+                else matcher.for_demand(text, audience=audience, k=MATCHES_IN_CHAT)
             )
         except InputError:
             return None
@@ -259,18 +253,21 @@ class QuestionAnswerer:
                 pass
         return rewrite_follow_up(text, history)
 
-    def _grounded(self, query: str, composition: Composition) -> bool:
+    def _grounded(self, query: str, composition: Composition, audience: Audience) -> bool:
         if not composition.text or composition.evidence < EVIDENCE_THRESHOLD:
             return False
-        return composition.evidence >= NOVEL_TERM_EVIDENCE_THRESHOLD or not self.novel_terms(query)
+        return composition.evidence >= NOVEL_TERM_EVIDENCE_THRESHOLD or not self.novel_terms(query, audience)
 
-    def novel_terms(self, query: str) -> list[str]:
-        """Nouns of the query that no indexed chunk contains (whole or as jieba sub-words)."""
-        keyword = self.index.keyword
+    def novel_terms(self, query: str, audience: Audience) -> list[str]:
+        """Nouns of the query that no chunk the audience may see contains (whole or as jieba sub-words).
+
+        Counted over the audience's view only: whether a question is answered must not
+        reveal that a hidden document uses its words.
+        """
         return [
             noun
             for noun in nouns(query)
-            if all(keyword.document_frequency(t) == 0 for t in [noun, *tokenize(noun)] if len(t) >= 2)
+            if all(self.index.document_frequency(t, audience) == 0 for t in [noun, *tokenize(noun)] if len(t) >= 2)
         ]
 
     def _refuse(self, intent: Intent, query: str, hits: list[Hit]) -> Answer:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import pytest
 
 from assistant.index.fusion import FusionMode
+from assistant.index.hybrid import HybridRetriever
 from assistant.index.knowledge_index import KnowledgeIndex
-from assistant.index.visibility import Role
+from assistant.index.visibility import Audience, Role
 from assistant.records import DocType
 
+PUBLIC = Audience.public()
+OFFICER = Audience(Role.OFFICER)
 NOTICE_NUMBERS = {
     "示例科规〔2031〕7号": "policies/notice.md",
     **{f"示例科规〔2031〕{n}号": f"policies/notice-{n}.md" for n in (17, 71, 27, 72, 77)},
@@ -16,7 +19,7 @@ NOTICE_NUMBERS = {
 
 
 def top_doc(index: KnowledgeIndex, query: str, mode: FusionMode, role: Role = Role.OFFICER) -> str | None:
-    hits = index.retriever(top_k=5, mode=mode).retrieve(query, role=role)
+    hits = index.search(query, Audience(role), top_k=5, mode=mode)
     return hits[0].chunk.doc_id if hits else None
 
 
@@ -35,36 +38,34 @@ class TestHybridRetriever:
     def test_retrieve_paraphrase_found_by_dense_leg(
         self, fixture_index: KnowledgeIndex, query: str, locator: str
     ) -> None:
-        retriever = fixture_index.retriever(top_k=3)
-        assert retriever.retrieve(query, mode=FusionMode.KEYWORD, role=Role.OFFICER) == []
-        hits = retriever.retrieve(query, role=Role.OFFICER)
+        assert fixture_index.search(query, OFFICER, top_k=3, mode=FusionMode.KEYWORD) == []
+        hits = fixture_index.search(query, OFFICER, top_k=3)
         assert hits[0].chunk.locator == locator
 
     def test_retrieve_article_of_regulation(self, fixture_index: KnowledgeIndex) -> None:
-        hits = fixture_index.retriever(top_k=3).retrieve("作价入股给团队的奖励比例", role=Role.ENTERPRISE)
+        hits = fixture_index.search("作价入股给团队的奖励比例", PUBLIC, top_k=3)
         assert (hits[0].chunk.doc_id, hits[0].chunk.locator) == ("policies/regulation.md", "第四条")
 
     def test_retrieve_doc_type_filter_applies_before_top_k(self, fixture_index: KnowledgeIndex) -> None:
-        hits = fixture_index.retriever(top_k=5).retrieve("专利", doc_types=[DocType.PATENT], role=Role.ENTERPRISE)
+        hits = fixture_index.search("专利", PUBLIC, top_k=5, doc_types=[DocType.PATENT])
         assert {h.chunk.doc_type for h in hits} == {DocType.PATENT}
         assert len(hits) == 2  # both patents, although many policy chunks mention 专利
 
     @pytest.mark.parametrize("mode", list(FusionMode))
     def test_retrieve_enterprise_never_sees_confidential(self, fixture_index: KnowledgeIndex, mode: FusionMode) -> None:
-        hits = fixture_index.retriever(top_k=50, mode=mode).retrieve("玄鸟-9型催化剂", role=Role.ENTERPRISE)
+        hits = fixture_index.search("玄鸟-9型催化剂", PUBLIC, top_k=50, mode=mode)
         assert all(h.chunk.doc_type is not DocType.DISCLOSURE for h in hits)
         assert all("玄鸟" not in h.chunk.text for h in hits)
 
     def test_retrieve_researcher_sees_only_own_disclosure(self, fixture_index: KnowledgeIndex) -> None:
-        retriever = fixture_index.retriever(top_k=3)
-        own = retriever.retrieve("玄鸟-9型催化剂", role=Role.RESEARCHER, user="r-zhang")
-        other = retriever.retrieve("玄鸟-9型催化剂", role=Role.RESEARCHER, user="r-li")
+        own = fixture_index.search("玄鸟-9型催化剂", Audience(Role.RESEARCHER, "r-zhang"), top_k=3)
+        other = fixture_index.search("玄鸟-9型催化剂", Audience(Role.RESEARCHER, "r-li"), top_k=3)
         assert own[0].chunk.doc_id == "disclosures/secret.md"
         assert all(h.chunk.doc_type is not DocType.DISCLOSURE for h in other)
 
     def test_retrieve_officer_sees_confidential(self, fixture_index: KnowledgeIndex) -> None:
         assert top_doc(fixture_index, "玄鸟-9型催化剂", FusionMode.ADAPTIVE, Role.OFFICER) == "disclosures/secret.md"
 
-    def test_init_rejects_non_positive_top_k(self, fixture_index: KnowledgeIndex) -> None:
+    def test_init_rejects_non_positive_top_k(self) -> None:
         with pytest.raises(ValueError, match="positive"):
-            fixture_index.retriever(top_k=0)
+            HybridRetriever(None, None, top_k=0)  # type: ignore[arg-type]

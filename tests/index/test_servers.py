@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.index.knowledge_index import KnowledgeIndex
-from assistant.index.visibility import Role
+from assistant.index.visibility import Audience, Role
 from assistant.ingest.pipeline import Ingestor
 from tests.corpus import write_corpus
 from tests.helpers import BIN, free_port, serve
@@ -41,10 +41,10 @@ def test_server_mode_ingests_and_searches(chroma_server: int, make_settings, tmp
     corpus = write_corpus(tmp_path / "kb")
     first = Ingestor(index).ingest([corpus])
     assert first.chunks_added > 0 and not first.errors
-    assert index.dense.location == f"127.0.0.1:{chroma_server}"
+    assert index._dense.location == f"127.0.0.1:{chroma_server}"
     assert not (settings.data_dir / "chroma").exists()  # vectors live on the server
     assert Ingestor(index).ingest([corpus]).chunks_added == 0
-    hits = index.retriever(top_k=3).retrieve("作价入股给团队的奖励比例", role=Role.ENTERPRISE)
+    hits = index.search("作价入股给团队的奖励比例", Audience.public(), top_k=3)
     assert (hits[0].chunk.doc_id, hits[0].chunk.locator) == ("policies/regulation.md", "第四条")
 
 
@@ -66,5 +66,5 @@ def test_openai_embeddings_mode(embeddings_server: int, make_settings, tmp_path:
     assert index.namespace == "openai:e5-passage"
     report = Ingestor(index).ingest([write_corpus(tmp_path / "kb")])
     assert report.chunks_added > 0 and not report.errors
-    hits = index.retriever(top_k=3).retrieve("养猫要注意啥", role=Role.OFFICER)
+    hits = index.search("养猫要注意啥", Audience(Role.OFFICER), top_k=3)
     assert hits[0].chunk.locator == "猫咪饲养"

@@ -21,7 +21,7 @@ from tests.corpus import write_corpus
 def consistent(index: KnowledgeIndex) -> set[str]:
     """Assert vectors, keyword index and manifest hold the same chunks; return them."""
     manifest_ids = Manifest.load(index.manifest_path).chunk_ids()
-    assert index.dense.ids() == index.keyword.ids() == manifest_ids
+    assert index._dense.ids() == index._keyword.ids() == manifest_ids
     return manifest_ids
 
 
@@ -44,7 +44,7 @@ class TestIngestor:
         guide.write_text(guide.read_text(encoding="utf-8").replace("每季度校准一次", "每月校准两次"), encoding="utf-8")
         report = Ingestor(index).ingest([corpus])
         assert (report.files_indexed, report.chunks_added, report.chunks_removed) == (1, 1, 1)
-        texts = [c.text for c in index.dense.chunks() if c.doc_id == "policies/lab-guide.md"]
+        texts = [c.text for c in index._dense.chunks() if c.doc_id == "policies/lab-guide.md"]
         assert any("每月校准两次" in t for t in texts) and not any("每季度" in t for t in texts)
         consistent(index)
 
@@ -57,7 +57,7 @@ class TestIngestor:
         assert kept.chunks_removed == 0  # without --prune nothing is lost
         pruned = Ingestor(index).ingest([corpus], prune=True)
         assert pruned.chunks_removed == 1
-        assert all(c.doc_id != "policies/notice.md" for c in index.dense.chunks())
+        assert all(c.doc_id != "policies/notice.md" for c in index._dense.chunks())
         consistent(index)
 
     def test_reset_rebuilds_without_reembedding(self, make_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -86,11 +86,11 @@ class TestIngestor:
         corpus = write_corpus(tmp_path / "kb")
         index = KnowledgeIndex(make_settings())
         Ingestor(index).ingest([corpus / "disclosures", corpus / "patents" / "patents.csv"])
-        types = {c.doc_id: c.doc_type for c in index.dense.chunks()}
+        types = {c.doc_id: c.doc_type for c in index._dense.chunks()}
         assert types["secret.md"] is DocType.DISCLOSURE  # doc_id is relative to the path given
         assert types["CN202399900001.1"] is DocType.PATENT
         Ingestor(index).ingest([corpus / "policies" / "notice.md"], doc_type=DocType.FAQ)
-        assert {c.doc_type for c in index.dense.chunks() if c.doc_id == "notice.md"} == {DocType.FAQ}
+        assert {c.doc_type for c in index._dense.chunks() if c.doc_id == "notice.md"} == {DocType.FAQ}
 
 
 def test_kill_9_mid_ingest_is_repaired_by_next_ingest(tmp_path: Path) -> None:
@@ -140,13 +140,13 @@ def test_reconcile_repairs_each_crash_state(make_settings, tmp_path: Path) -> No
     victim = sorted(expected)[0]
 
     # 1. vectors written, manifest not yet: an orphan chunk no file owns
-    orphan = next(index.dense.chunks()).__class__.from_stored("孤儿块", {"doc_id": "x", "doc_type": "policy"})
-    index.dense.write([orphan])
+    orphan = next(index._dense.chunks()).__class__.from_stored("孤儿块", {"doc_id": "x", "doc_type": "policy"})
+    index._dense.write([orphan])
     # 2. manifest says a chunk exists that the vector store lost
-    index.dense.delete([victim])
+    index._dense.delete([victim])
     # 3. keyword index from before the crash
-    index.keyword.delete(sorted(index.keyword.ids())[:3])
-    index.keyword.save()
+    index._keyword.delete(sorted(index._keyword.ids())[:3])
+    index._keyword.save()
 
     report = Ingestor(KnowledgeIndex(index.settings)).ingest([corpus])
     assert report.files_indexed >= 1  # the file that lost a chunk was redone

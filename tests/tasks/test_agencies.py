@@ -5,10 +5,13 @@ from __future__ import annotations
 import pytest
 
 from assistant.index.knowledge_index import KnowledgeIndex
+from assistant.index.visibility import Audience
 from assistant.records import DocType
 from assistant.tasks.agencies import list_agencies, overall_score, recommend_agencies, services_for
 from assistant.tasks.qa import QuestionAnswerer
 from tests.helpers import kezhuan_json
+
+PUBLIC = Audience.public()
 
 
 def test_overall_score_weights() -> None:
@@ -25,25 +28,27 @@ def test_services_for_need() -> None:
 
 class TestWhitelist:
     def test_list_filters_and_flags(self, knowledge_index: KnowledgeIndex) -> None:
-        everyone = list_agencies(knowledge_index)
+        everyone = list_agencies(knowledge_index, PUBLIC)
         assert len(everyone) == 28 and sum(a.whitelisted for a in everyone) == 23
-        valuers = list_agencies(knowledge_index, service="价值评估")
+        valuers = list_agencies(knowledge_index, PUBLIC, service="价值评估")
         assert valuers and all(any("价值评估" in s for s in a.services) for a in valuers)
         assert any(not a.whitelisted for a in valuers)  # the flag matters: some valuers are not on it
-        assert all(a.whitelisted for a in list_agencies(knowledge_index, service="价值评估", whitelisted_only=True))
-        assert all("浦东" in a.region for a in list_agencies(knowledge_index, region="浦东"))
+        assert all(
+            a.whitelisted for a in list_agencies(knowledge_index, PUBLIC, service="价值评估", whitelisted_only=True)
+        )
+        assert all("浦东" in a.region for a in list_agencies(knowledge_index, PUBLIC, region="浦东"))
 
     def test_recommend_returns_only_whitelisted_with_reasons(self, knowledge_index: KnowledgeIndex) -> None:
-        found = recommend_agencies(knowledge_index, "需要专利价值评估和作价入股方案", k=5)
+        found = recommend_agencies(knowledge_index, "需要专利价值评估和作价入股方案", PUBLIC, k=5)
         assert found and all(a.whitelisted for a in found)
         assert all(any(r.startswith("提供所需服务") for r in a.reasons) for a in found[:3])
         assert set(found[0].scores) == {"服务频率", "服务能力", "服务质量", "内控体系", "履约记录", "诚信记录"}
 
     def test_chat_never_presents_a_non_whitelisted_agency_as_whitelisted(self, knowledge_index: KnowledgeIndex) -> None:
         qa = QuestionAnswerer(knowledge_index, knowledge_index.settings.model_copy(update={"openai_api_key": None}))
-        flags = {a.id: a.whitelisted for a in list_agencies(knowledge_index)}
+        flags = {a.id: a.whitelisted for a in list_agencies(knowledge_index, PUBLIC)}
         for question in ("推荐几家做专利价值评估的服务机构", "有没有做专利代理的机构", "推荐杭州的知识产权服务机构"):
-            answer = qa.answer(question)
+            answer = qa.answer(question, PUBLIC)
             cited = [c.chunk.doc_id for c in answer.citations if c.chunk.doc_type is DocType.AGENCY]
             assert cited and all(flags[doc_id] for doc_id in cited), question
 
@@ -53,7 +58,7 @@ def test_cli_recommends_only_whitelisted_agencies_with_reasons(
 ) -> None:
     cli_env["KEZHUAN_DATA_DIR"] = str(knowledge_index.settings.data_dir)
     code, payload = kezhuan_json("agencies", "--for", "需要专利价值评估和作价入股方案", env=cli_env)
-    recorded = {a.id: a.whitelisted for a in list_agencies(knowledge_index)}
+    recorded = {a.id: a.whitelisted for a in list_agencies(knowledge_index, PUBLIC)}
     assert code == 0 and payload["agencies"]
     for agency in payload["agencies"]:
         assert agency["whitelisted"] is True and recorded[agency["id"]] is True

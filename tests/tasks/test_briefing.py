@@ -20,7 +20,7 @@ from assistant.errors import EmptyQueryError, InputError
 from assistant.generate.citations import cited_numbers, quote_is_verbatim
 from assistant.generate.llm import make_chat_model
 from assistant.index.knowledge_index import KnowledgeIndex
-from assistant.index.visibility import Role
+from assistant.index.visibility import Audience, Role
 from assistant.records import Answer, DocType
 from assistant.report.charts import chart_font, render_chart
 from assistant.report.documents import briefing_markdown, save_briefing
@@ -33,6 +33,7 @@ from tests.openai_stub import OpenAIStub
 
 KNOWLEDGE = REPO / "knowledge"
 AI = "人工智能"
+OFFICER = Audience(Role.OFFICER)
 
 
 def rows(folder: str) -> list[dict[str, str]]:
@@ -71,7 +72,7 @@ def direct_ai_counts() -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def ai_briefing(knowledge_index: KnowledgeIndex) -> Briefing:
-    return Briefer(knowledge_index).build(BriefingRequest(topic="人工智能领域可转化成果"))
+    return Briefer(knowledge_index).build(BriefingRequest(topic="人工智能领域可转化成果"), OFFICER)
 
 
 class TestFigures:
@@ -119,7 +120,7 @@ class TestFigures:
 
     def test_scope_by_topic_words_and_filing_dates(self, knowledge_index: KnowledgeIndex) -> None:
         request = BriefingRequest(topic="锂电池相关成果", since=date(2020, 1, 1), until=date(2023, 12, 31))
-        briefing = Briefer(knowledge_index).build(request)
+        briefing = Briefer(knowledge_index).build(request, OFFICER)
         expected = [
             r for r in rows("patents")
             if "锂电池" in r["名称"] + r["摘要"] and "2020-01-01" <= r["申请日"] <= "2023-12-31"
@@ -128,7 +129,7 @@ class TestFigures:
         assert "文本含「锂电池」" in briefing.scope and "申请日2020-01-01至2023-12-31" in briefing.scope
 
     def test_a_compound_term_matches_whole_or_by_all_its_words(self, knowledge_index: KnowledgeIndex) -> None:
-        briefing = Briefer(knowledge_index).build(BriefingRequest(topic="自动驾驶相关成果"))
+        briefing = Briefer(knowledge_index).build(BriefingRequest(topic="自动驾驶相关成果"), OFFICER)
         texts = [r["名称"] + r["摘要"] for r in rows("patents")]
         whole = sum("自动驾驶" in t for t in texts)
         by_words = sum("自动" in t and "驾驶" in t for t in texts)
@@ -138,17 +139,17 @@ class TestFigures:
     def test_bad_requests_fail_with_one_line(self, knowledge_index: KnowledgeIndex) -> None:
         briefer = Briefer(knowledge_index)
         with pytest.raises(InputError, match="未知产业"):
-            briefer.build(BriefingRequest(topic="成果", industry="火星"))
+            briefer.build(BriefingRequest(topic="成果", industry="火星"), OFFICER)
         with pytest.raises(InputError, match="晚于"):
-            briefer.build(BriefingRequest(topic="成果", since=date(2024, 1, 1), until=date(2023, 1, 1)))
+            briefer.build(BriefingRequest(topic="成果", since=date(2024, 1, 1), until=date(2023, 1, 1)), OFFICER)
         with pytest.raises(InputError, match="成熟度"):
-            briefer.build(BriefingRequest(topic="成果", min_maturity="差不多"))
+            briefer.build(BriefingRequest(topic="成果", min_maturity="差不多"), OFFICER)
         with pytest.raises(EmptyQueryError):
-            briefer.build(BriefingRequest(topic="   "))
+            briefer.build(BriefingRequest(topic="   "), OFFICER)
 
     def test_empty_index_is_refused(self, make_settings) -> None:  # type: ignore[no-untyped-def]
-        with pytest.raises(InputError, match="kezhuan ingest"):
-            Briefer(KnowledgeIndex(make_settings())).build(BriefingRequest(topic="成果"))
+        with pytest.raises(InputError, match="没有专利或需求记录"):
+            Briefer(KnowledgeIndex(make_settings())).build(BriefingRequest(topic="成果"), OFFICER)
 
 
 class TestConfidentiality:
@@ -162,9 +163,7 @@ class TestConfidentiality:
             assert title and title.group(1) not in text
             assert path.stem not in text
         assert all(s["doc_id"].startswith(("CN", "D-", "policies/", "faq/")) for s in ai_briefing.sources())
-        enterprise = Briefer(knowledge_index).build(
-            BriefingRequest(topic="人工智能领域可转化成果", role=Role.ENTERPRISE)
-        )
+        enterprise = Briefer(knowledge_index).build(BriefingRequest(topic="人工智能领域可转化成果"), Audience.public())
         assert "处于披露阶段的保密成果" not in {f.name for f in enterprise.figures}
         assert "保密" not in enterprise.narrative
 
@@ -246,8 +245,8 @@ class TestNarrative:
         openai_stub.state.mode = mode
         model = make_chat_model(Settings(openai_api_key="k", openai_base_url=openai_stub.base_url, llm_timeout=5.0))
         request = BriefingRequest(topic="人工智能领域可转化成果", since=date(2022, 1, 1))
-        briefing = Briefer(knowledge_index, llm=model).build(request)
-        offline = Briefer(knowledge_index).build(request)
+        briefing = Briefer(knowledge_index, llm=model).build(request, OFFICER)
+        offline = Briefer(knowledge_index).build(request, OFFICER)
         assert ("（大模型概述）" in briefing.narrative) is by_model
         if by_model:
             assert "[9]" not in briefing.narrative and "[1]" in briefing.narrative  # citations to nothing removed
@@ -258,12 +257,12 @@ class TestNarrative:
 
 def test_chat_routes_briefing_requests(knowledge_index: KnowledgeIndex, ai_briefing: Briefing) -> None:
     qa = QuestionAnswerer(knowledge_index, knowledge_index.settings.model_copy(update={"openai_api_key": None}))
-    *shown, answer = qa.stream("帮我生成一份人工智能领域可转化成果的简报", role=Role.OFFICER)
+    *shown, answer = qa.stream("帮我生成一份人工智能领域可转化成果的简报", OFFICER)
     assert shown[0] == BRIEFING_PROGRESS and BRIEFING_PROGRESS not in answer.text  # shown while it works, then replaced
     assert isinstance(answer, Answer) and answer.intent == "briefing_request" and answer.grounded
     assert ai_briefing.narrative in answer.text and "kezhuan brief" in answer.notice
     assert {c.chunk.doc_id for c in answer.citations} == {c.chunk.doc_id for c in ai_briefing.citations}
-    how_to = qa.answer("怎么生成简报？", role=Role.OFFICER)  # a how-to question is not a request
+    how_to = qa.answer("怎么生成简报？", OFFICER)  # a how-to question is not a request
     assert ai_briefing.narrative not in how_to.text
 
 

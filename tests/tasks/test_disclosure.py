@@ -12,7 +12,7 @@ import pytest
 from assistant.config import Settings
 from assistant.generate.llm import make_chat_model
 from assistant.index.knowledge_index import KnowledgeIndex
-from assistant.index.visibility import Role
+from assistant.index.visibility import Audience, Role
 from assistant.ingest.pipeline import Ingestor
 from assistant.records import DocType
 from assistant.tasks.disclosure import DisclosureDrafter, DisclosureFormError, parse_form, polish_summary
@@ -20,6 +20,7 @@ from assistant.tasks.ipc import ipc_subclasses, suggest_ipc, suggest_sections
 from tests.conftest import REPO
 from tests.openai_stub import OpenAIStub
 
+AUTHOR = Audience(Role.RESEARCHER, "r-zhang")  # the example form's author
 FORM = json.loads((REPO / "examples" / "disclosure-form.json").read_text(encoding="utf-8"))
 SECTIONS = (
     "基本信息",
@@ -75,7 +76,7 @@ def own_index(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -
 
 class TestDisclosureDrafter:
     def test_draft_sections_checklist_and_hints(self, own_index: KnowledgeIndex, tmp_path: Path) -> None:
-        draft = DisclosureDrafter(own_index).draft(parse_form(FORM))
+        draft = DisclosureDrafter(own_index).draft(parse_form(FORM), AUTHOR)
         markdown = draft.markdown()
         for section in SECTIONS:
             assert f"## {section}" in markdown
@@ -97,14 +98,13 @@ class TestDisclosureDrafter:
 
     def test_stored_draft_is_confidential_to_its_author(self, own_index: KnowledgeIndex) -> None:
         draft = DisclosureDrafter(own_index).draft(
-            parse_form(form(title="一种示例测温贴片及其标定方法", author="r-zhou"))
+            parse_form(form(title="一种示例测温贴片及其标定方法", author="r-zhou")), Audience(Role.RESEARCHER, "r-zhou")
         )
         assert Path(draft.stored_as).exists()
-        retriever = own_index.retriever(top_k=5)
         query = "示例测温贴片标定方法披露摘要"
 
         def sees(role: Role, user: str | None) -> bool:
-            hits = retriever.retrieve(query, role=role, user=user, doc_types=[DocType.DISCLOSURE])
+            hits = own_index.search(query, Audience(role, user), top_k=5, doc_types=[DocType.DISCLOSURE])
             return any("测温贴片" in h.chunk.title for h in hits)
 
         assert sees(Role.RESEARCHER, "r-zhou") and sees(Role.OFFICER, None)
@@ -116,7 +116,7 @@ class TestIpc:
         assert ipc_subclasses("H01M 50/403；H01M 10/05|g06f 3/01") == ["H01M", "G06F"]
 
     def test_vote_from_nearest_classified_patents(self, knowledge_index: KnowledgeIndex) -> None:
-        suggestions = suggest_ipc(knowledge_index, "基于深度学习的钢材表面缺陷图像检测方法")
+        suggestions = suggest_ipc(knowledge_index, "基于深度学习的钢材表面缺陷图像检测方法", Audience.public())
         assert suggestions[0].code.startswith("G") and suggestions[0].evidence
         assert sum(s.confidence for s in suggestions) <= 1.0
 
@@ -125,7 +125,7 @@ class TestIpc:
         (tmp_path / "kb").mkdir()
         (tmp_path / "kb" / "note.md").write_text("# 说明\n\n这里没有任何专利。", encoding="utf-8")
         Ingestor(index).ingest([tmp_path / "kb"])
-        suggestions = suggest_ipc(index, "一种纺织纤维织物及其无纺工艺")
+        suggestions = suggest_ipc(index, "一种纺织纤维织物及其无纺工艺", Audience.public())
         assert suggestions[0].code == "D" and suggestions[0].evidence == ()
         assert suggest_sections("今天天气很好") == []
 

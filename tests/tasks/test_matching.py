@@ -8,7 +8,7 @@ import pytest
 
 from assistant.errors import InputError
 from assistant.index.knowledge_index import KnowledgeIndex
-from assistant.index.visibility import Role
+from assistant.index.visibility import Audience, Role
 from assistant.records import DocType
 from assistant.tasks.matching import Matcher, MatchMode
 from tests.conftest import REPO
@@ -28,7 +28,7 @@ def gold() -> dict[str, list[str]]:
 
 class TestMatcher:
     def test_demand_id_finds_its_gold_patent_with_reasons(self, matcher: Matcher) -> None:
-        result = matcher.for_demand(demand_id="D-A001", k=5)
+        result = matcher.for_demand(demand_id="D-A001", audience=Audience.public(), k=5)
         top = result.matches[0]
         assert top.chunk.doc_id in gold()["D-A001"]
         assert set(top.parts) == {"semantic", "keyword", "fit"}
@@ -38,38 +38,42 @@ class TestMatcher:
     def test_combined_hits_most_gold_in_top_five(self, matcher: Matcher) -> None:
         pairs = list(gold().items())[::5]  # a spread of demands across industries
         hits = sum(
-            bool({m.chunk.doc_id for m in matcher.for_demand(demand_id=d, k=5).matches} & set(g)) for d, g in pairs
+            bool(
+                {m.chunk.doc_id for m in matcher.for_demand(demand_id=d, audience=Audience.public(), k=5).matches}
+                & set(g)
+            )
+            for d, g in pairs
         )
         assert hits / len(pairs) >= 0.8
 
     def test_free_text_demand(self, matcher: Matcher) -> None:
-        result = matcher.for_demand("电动车电池夏天容易鼓包起火，想找耐高温的隔膜材料", k=3)
+        result = matcher.for_demand("电动车电池夏天容易鼓包起火，想找耐高温的隔膜材料", audience=Audience.public(), k=3)
         assert "隔膜" in result.matches[0].chunk.title
         assert all(m.chunk.doc_type is DocType.PATENT for m in result.matches)
 
     def test_patent_to_demands(self, matcher: Matcher) -> None:
         patent = gold()["D-A001"][0]
-        result = matcher.for_patent(patent, k=5)
+        result = matcher.for_patent(patent, audience=Audience(Role.OFFICER), k=5)
         assert result.matches[0].chunk.doc_id == "D-A001"
         assert all(m.chunk.doc_type is DocType.DEMAND for m in result.matches)
 
     def test_enterprise_never_matches_a_confidential_disclosure(self, matcher: Matcher) -> None:
         demand = "需要一种锂铟氯系卤化物固态电解质，低温液相法制备"
-        enterprise = matcher.for_demand(demand, k=20, role=Role.ENTERPRISE)
-        officer = matcher.for_demand(demand, k=20, role=Role.OFFICER)
+        enterprise = matcher.for_demand(demand, audience=Audience.public(), k=20)
+        officer = matcher.for_demand(demand, audience=Audience(Role.OFFICER), k=20)
         assert all(m.chunk.doc_type is not DocType.DISCLOSURE for m in enterprise.matches)
         assert any(m.chunk.doc_type is DocType.DISCLOSURE for m in officer.matches)
 
     def test_dense_and_rrf_modes_rank_too(self, matcher: Matcher) -> None:
         for mode in (MatchMode.DENSE, MatchMode.RRF):
-            assert len(matcher.for_demand(demand_id="D-A001", k=5, mode=mode).matches) == 5
+            assert len(matcher.for_demand(demand_id="D-A001", audience=Audience.public(), k=5, mode=mode).matches) == 5
 
     @pytest.mark.parametrize("call", [{"demand_id": "D-NOPE"}, {}])
     def test_bad_input(self, matcher: Matcher, call: dict[str, str]) -> None:
         with pytest.raises(InputError):
-            matcher.for_demand(**call)
+            matcher.for_demand(audience=Audience.public(), **call)
         with pytest.raises(InputError, match="专利"):
-            matcher.for_patent("CN-NOPE")
+            matcher.for_patent("CN-NOPE", audience=Audience(Role.OFFICER))
 
 
 def test_threshold_rows_count_matches_precision_and_flagged_no_match_demands() -> None:

@@ -3,19 +3,21 @@
 import streamlit as st
 
 from assistant.errors import KezhuanError
+from assistant.index.visibility import Audience
 from assistant.tasks.agencies import CRITERIA, list_agencies, recommend_agencies
 from ui.resources import ensure_index
 
 ANY = "不限"
 
 index = ensure_index()
+audience = Audience.public()  # the whitelist is public data
 st.title("服务机构")
 st.caption(
     "白名单身份只取自科技创新券白名单数据；综合评分为六项条件的加权平均"
     "（服务质量、履约记录、诚信记录各 20%，服务能力、内控体系各 15%，服务频率 10%）。"
 )
 
-everyone = list_agencies(index)
+everyone = list_agencies(index, audience)
 services = sorted({s for a in everyone for s in a.services})
 fields = sorted({f for a in everyone for f in a.fields})
 left, middle, right, last = st.columns(4)
@@ -25,6 +27,7 @@ region = right.text_input("地区", placeholder="如 浦东", key="agency_region
 whitelisted_only = last.checkbox("只看白名单", key="agency_whitelisted")
 shown = list_agencies(
     index,
+    audience,
     service=None if service == ANY else service,
     field=None if field == ANY else field,
     region=region.strip() or None,
@@ -76,7 +79,7 @@ with st.form("agency_recommend"):
     asked = st.form_submit_button("推荐白名单机构", type="primary")
 if asked:
     try:
-        recommended = recommend_agencies(index, need, k=5)
+        recommended = recommend_agencies(index, need, audience, k=5)
     except KezhuanError as exc:
         st.error(str(exc))
         recommended = None

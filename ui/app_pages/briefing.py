@@ -12,7 +12,7 @@ from assistant.index.visibility import Role
 from assistant.report.documents import Block, Table, default_stem, save_briefing, sections
 from assistant.tasks.briefing import INDUSTRIES, Briefer, BriefingRequest
 from assistant.tasks.briefing_figures import LEGAL_STATUS_ORDER
-from ui.resources import ROLE_LABELS, ensure_index, get_chat_model
+from ui.resources import ensure_index, get_chat_model, pick_audience
 
 ANY = "不限"
 MATURITY_CHOICES = (ANY, "TRL4", "TRL5", "TRL6", "TRL7", "TRL8")
@@ -20,10 +20,7 @@ MATURITY_CHOICES = (ANY, "TRL4", "TRL5", "TRL6", "TRL7", "TRL8")
 index = ensure_index()
 st.title("简报生成")
 st.caption("数字全部由知识库记录统计得出并注明统计范围；政策要点逐句标注出处；可下载 Markdown（含图表）或 Word。")
-roles = list(ROLE_LABELS)
-role = st.sidebar.selectbox(
-    "我的身份", roles, index=roles.index(Role.OFFICER), format_func=ROLE_LABELS.__getitem__, key="brief_role"
-)
+audience = pick_audience("brief_role", default=Role.OFFICER)
 
 with st.form("brief_form"):
     topic = st.text_input("简报主题", value="人工智能领域可转化成果", key="brief_topic")
@@ -42,7 +39,9 @@ def _build(request: BriefingRequest) -> Path | None:
     """Build and save the briefing under the data dir; the path of its Markdown, or None on error."""
     try:
         with st.status("正在生成简报…", expanded=False) as progress:
-            briefing = Briefer(index, llm=get_chat_model()).build(request, progress=lambda m: progress.update(label=m))
+            briefing = Briefer(index, llm=get_chat_model()).build(
+                request, audience, progress=lambda m: progress.update(label=m)
+            )
             folder = Path(index.data_dir) / "briefings"
             stem = default_stem(briefing)
             markdown = save_briefing(briefing, folder / f"{stem}.md")
@@ -64,7 +63,6 @@ if submitted:
         until=until,
         legal_status=None if legal_status == ANY else legal_status,
         min_maturity=None if maturity == ANY else maturity,
-        role=role,
     )
     st.session_state.brief_path = _build(request)
 

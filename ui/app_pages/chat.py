@@ -4,14 +4,13 @@ import streamlit as st
 
 from assistant.errors import KezhuanError
 from assistant.records import Answer
-from ui.resources import ROLE_LABELS, ensure_index, get_answerer
+from ui.resources import ensure_index, get_answerer, pick_audience
 
 ensure_index()
 qa = get_answerer()
 
+audience = pick_audience("chat_role", ask_user=True)
 with st.sidebar:
-    role = st.selectbox("我的身份", list(ROLE_LABELS), format_func=ROLE_LABELS.__getitem__, key="chat_role")
-    user = st.text_input("研究人员编号（可选）", key="chat_user", help="填写后可引用本人提交的披露材料")
     if st.button("🆕 新对话", key="chat_new", use_container_width=True):
         st.session_state.chat_messages = []
 
@@ -60,7 +59,7 @@ if prompt := st.chat_input("请输入问题，例如：上海高校转让成果�
         final: dict[str, Answer] = {}
 
         def tokens():  # text for st.write_stream; the final Answer is kept aside
-            for item in qa.stream(prompt, history=history, role=role, user=user or None):
+            for item in qa.stream(prompt, audience, history=history):
                 if isinstance(item, Answer):
                     final["answer"] = item
                 else:

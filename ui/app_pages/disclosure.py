@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from assistant.errors import KezhuanError
+from assistant.index.visibility import Audience, Role
 from assistant.tasks.disclosure import FIELD_LABELS, DisclosureDrafter, DisclosureFormError, parse_form
 from ui.resources import ensure_index, get_chat_model
 
@@ -72,7 +73,9 @@ if submitted:
     ]
     try:
         form = parse_form(values)
-        st.session_state.disclose_draft = DisclosureDrafter(index, llm=get_chat_model()).draft(form)
+        st.session_state.disclose_draft = DisclosureDrafter(index, llm=get_chat_model()).draft(
+            form, Audience(Role.RESEARCHER, form.author)
+        )
         st.session_state.disclose_problems = {}
     except DisclosureFormError as exc:
         st.session_state.disclose_problems = exc.problems

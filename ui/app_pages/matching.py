@@ -5,15 +5,16 @@ from collections.abc import Callable
 import streamlit as st
 
 from assistant.errors import KezhuanError
+from assistant.index.visibility import Role
 from assistant.tasks.matching import MatchResult
-from ui.resources import ROLE_LABELS, ensure_index, get_matcher, list_records
+from ui.resources import ensure_index, get_matcher, list_records, pick_audience
 
 ensure_index()
 matcher = get_matcher()
 
 st.title("供需匹配")
 st.caption("综合语义相似度、关键词重合与双方条件（领域、成熟度、合作方式、预算）排序；每条结果给出理由。")
-role = st.sidebar.selectbox("我的身份", list(ROLE_LABELS), format_func=ROLE_LABELS.__getitem__, key="match_role")
+audience = pick_audience("match_role", default=Role.ENTERPRISE)
 
 
 def show(result: MatchResult) -> None:
@@ -39,7 +40,7 @@ def run_and_show(key: str, call: Callable[[], MatchResult] | None) -> None:
 
 demand_tab, patent_tab = st.tabs(["需求找技术", "技术找企业"])
 with demand_tab:
-    demands = list_records("demand")
+    demands = list_records("demand", audience)
     picked = st.selectbox(
         "选择已发布的需求（可选）",
         [None, *[d for d, _ in demands]],
@@ -51,14 +52,18 @@ with demand_tab:
     )
     pressed = st.button("查找技术", key="match_demand_go", type="primary")
     demand = (
-        (lambda: matcher.for_demand(None if picked else text, demand_id=picked, k=8, role=role)) if pressed else None
+        (lambda: matcher.for_demand(None if picked else text, audience=audience, demand_id=picked, k=8))
+        if pressed
+        else None
     )
     run_and_show("match_results", demand)
 
 with patent_tab:
-    patents = list_records("patent")
+    patents = list_records("patent", audience)
     patent = st.selectbox(
         "选择专利/成果", [p for p, _ in patents], format_func=lambda p: f"{p} {dict(patents)[p]}", key="match_patent_id"
     )
     pressed = st.button("查找企业需求", key="match_patent_go", type="primary") and bool(patent)
-    run_and_show("match_patent_results", (lambda: matcher.for_patent(patent, k=8, role=role)) if pressed else None)
+    run_and_show(
+        "match_patent_results", (lambda: matcher.for_patent(patent, audience=audience, k=8)) if pressed else None
+    )

@@ -4,18 +4,18 @@ import streamlit as st
 
 from assistant.errors import KezhuanError
 from assistant.query import clean_query
-from ui.resources import ROLE_LABELS, ensure_index
+from ui.resources import ensure_index, pick_audience
 
 st.title("科转助手 · 知识检索")
 st.caption("检索政策指南、法规条文、样例专利、服务机构与企业需求。")
-role = st.sidebar.selectbox("我的身份", list(ROLE_LABELS), format_func=ROLE_LABELS.__getitem__, key="search_role")
+audience = pick_audience("search_role", ask_user=True)
 query = st.text_input("输入问题或关键词", key="search_query", placeholder="例如：高校科技成果转化奖励比例")
 if query:
     try:
         text, warning = clean_query(query)
         if warning:
             st.warning(warning)
-        hits = ensure_index().retriever().retrieve(text, top_k=8, role=role)
+        hits = ensure_index().search(text, audience, top_k=8)
     except KezhuanError as exc:
         st.error(str(exc))
         hits = []
