@@ -109,9 +109,10 @@ def parse_date(value: object) -> date | None:
 
 
 # -- maturity --------------------------------------------------------------------------------
-# Stage names mapped onto TRL 1–9 (BRIEF §4.5, marked there as the authors' synthesis of the
-# NASA/GAO scale and the platforms' 正在研发/已有样品/通过小试/通过中试/可以量产). A value that
-# names several stages is at the furthest ("实验室小试" is 小试), so 工程样机 is not read as 样机.
+# Stage names mapped onto TRL 1–9: the platforms' 正在研发/已有样品/通过小试/通过中试/可以量产 as
+# BRIEF §4.5 synthesises them, plus the stages the NASA/GAO levels name there (3 概念验证,
+# 4 原理样机, 6 中试-scale prototype, 9 proven in operation: 产业化). A value that names several
+# stages is at the furthest ("实验室小试" is 小试), so 工程样机 is not read as 样机.
 STAGE_TRL = {
     "研发中": 2,
     "正在研发": 2,
