@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
+from assistant.domain import ipc_subclasses
 from assistant.errors import InputError
 from assistant.evaluation.retrieval import temporary_index
 from assistant.index.visibility import Audience
 from assistant.ingest.pipeline import Ingestor
 from assistant.records import DocType
-from assistant.tasks.ipc import ipc_subclasses, suggest_ipc
+from assistant.tasks.ipc import suggest_ipc
 
 __all__ = ["IpcReport", "run_ipc_suite"]
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from assistant.errors import UnknownColumnsError
 from assistant.records import DocType, MetaValue, SourceDocument, Visibility
@@ -33,21 +33,22 @@ __all__ = [
     "rows_to_documents",
 ]
 
-SCORE_FIELDS = (
-    "service_frequency",
-    "capability",
-    "quality",
-    "internal_control",
-    "performance_record",
-    "integrity_record",
-)
-SCORE_LABELS = ("服务频率", "服务能力", "服务质量", "内控体系", "履约记录", "诚信记录")
 YES = {"是", "yes", "y", "true", "1", "√", "✓", "白名单"}
 NO = {"否", "no", "n", "false", "0", "", "×"}
 
 
 def _names(*names: str) -> AliasChoices:
     return AliasChoices(*names)
+
+
+def _blank_is_missing(value: Any) -> Any:
+    """An empty spreadsheet cell is a missing number, not an invalid one."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+# A whitelist criterion's score (0–100) or an assessment year; blank cells are missing.
+Score = Annotated[Annotated[float, Field(ge=0, le=100)] | None, BeforeValidator(_blank_is_missing)]
+Year = Annotated[int | None, BeforeValidator(_blank_is_missing)]
 
 
 def _normalise_header(header: str) -> str:
@@ -172,30 +173,18 @@ class AgencyRecord(RecordSchema):
     fields: str = Field(default="", validation_alias=_names("服务领域", "fields"))
     region: str = Field(default="", validation_alias=_names("所在地区", "地区", "region"))
     voucher_eligible: bool = Field(default=False, validation_alias=_names("创新券可用", "voucher_eligible"))
-    service_frequency: float | None = Field(
-        default=None, ge=0, le=100, validation_alias=_names("服务频率", "service_frequency")
-    )
-    capability: float | None = Field(default=None, ge=0, le=100, validation_alias=_names("服务能力", "capability"))
-    quality: float | None = Field(default=None, ge=0, le=100, validation_alias=_names("服务质量", "quality"))
-    internal_control: float | None = Field(
-        default=None, ge=0, le=100, validation_alias=_names("内控体系", "internal_control")
-    )
-    performance_record: float | None = Field(
-        default=None, ge=0, le=100, validation_alias=_names("履约记录", "performance_record")
-    )
-    integrity_record: float | None = Field(
-        default=None, ge=0, le=100, validation_alias=_names("诚信记录", "integrity_record")
-    )
-    assessment_year: int | None = Field(default=None, validation_alias=_names("评估年度", "assessment_year"))
+    # The six whitelist criteria (their labels and weights: assistant.domain.CRITERIA).
+    service_frequency: Score = Field(default=None, validation_alias=_names("服务频率", "service_frequency"))
+    capability: Score = Field(default=None, validation_alias=_names("服务能力", "capability"))
+    quality: Score = Field(default=None, validation_alias=_names("服务质量", "quality"))
+    internal_control: Score = Field(default=None, validation_alias=_names("内控体系", "internal_control"))
+    performance_record: Score = Field(default=None, validation_alias=_names("履约记录", "performance_record"))
+    integrity_record: Score = Field(default=None, validation_alias=_names("诚信记录", "integrity_record"))
+    assessment_year: Year = Field(default=None, validation_alias=_names("评估年度", "assessment_year"))
     contact: str = Field(default="", validation_alias=_names("联系人", "contact"))
     phone: str = Field(default="", validation_alias=_names("联系电话", "电话", "phone"))
     email: str = Field(default="", validation_alias=_names("电子邮箱", "邮箱", "email"))
     sample: bool = Field(default=False, validation_alias=_names("样例数据", "sample"))
-
-    @field_validator(*SCORE_FIELDS, "assessment_year", mode="before")
-    @classmethod
-    def _blank_is_missing(cls, value: Any) -> Any:
-        return None if isinstance(value, str) and not value.strip() else value
 
 
 class GenericRecord(RecordSchema):

@@ -4,10 +4,8 @@ Whether an agency is on the 科技创新券 whitelist comes only from the data (
 ``是否白名单`` column); nothing here infers it. Recommendations only ever contain
 whitelisted agencies, and every listing states each agency's flag as recorded.
 
-The overall score is a weighted mean of the six criteria (0–100). Integrity, contract
-performance and service quality weigh most, because they protect the researcher who
-hands over an unpublished invention; capability and internal control next; service
-frequency least, because it mostly reflects an agency's size.
+The overall score is a weighted mean of the six whitelist criteria (0–100); the criteria,
+their weights and the reasons for them are defined once, in :mod:`assistant.domain`.
 
 Usage example::
 
@@ -16,34 +14,18 @@ Usage example::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from assistant.domain import CRITERIA, Agency
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience
 from assistant.query import clean_query
-from assistant.records import Chunk, DocType, MetaValue
+from assistant.records import DocType
 
-__all__ = ["CRITERIA", "CRITERIA_WEIGHTS", "Agency", "list_agencies", "overall_score", "recommend_agencies"]
+__all__ = ["CRITERIA", "ListedAgency", "list_agencies", "recommend_agencies", "services_for"]
+# CRITERIA is re-exported for ui/app_pages/agencies.py, which imports it from here.
 
-# (field, label) of the six whitelist criteria named in the 2025 reply letter.
-CRITERIA = (
-    ("service_frequency", "服务频率"),
-    ("capability", "服务能力"),
-    ("quality", "服务质量"),
-    ("internal_control", "内控体系"),
-    ("performance_record", "履约记录"),
-    ("integrity_record", "诚信记录"),
-)
-CRITERIA_WEIGHTS = {
-    "service_frequency": 0.10,
-    "capability": 0.15,
-    "quality": 0.20,
-    "internal_control": 0.15,
-    "performance_record": 0.20,
-    "integrity_record": 0.20,
-}
 # Words of a need → the service that meets it.
 NEED_SERVICES = {
     "价值评估": ("评估", "估值", "价值", "作价", "定价", "分级"),
@@ -62,37 +44,10 @@ SEARCH_DEPTH = 30
 
 
 @dataclass(frozen=True)
-class Agency:
-    """An agency as recorded, with its overall score and, in recommendations, reasons."""
+class ListedAgency(Agency):
+    """An agency as the CLI and the UI show it: the record, and in recommendations why it was chosen."""
 
-    id: str
-    name: str
-    whitelisted: bool
-    services: tuple[str, ...]
-    fields: tuple[str, ...]
-    region: str
-    scores: dict[str, float]
-    assessment_year: int | None
-    overall: float
     reasons: tuple[str, ...] = ()
-
-    @classmethod
-    def from_chunk(cls, chunk: Chunk, reasons: tuple[str, ...] = ()) -> Agency:
-        meta = chunk.meta
-        scores = {label: float(meta[name]) for name, label in CRITERIA if isinstance(meta.get(name), int | float)}
-        year = meta.get("assessment_year")
-        return cls(
-            id=chunk.doc_id,
-            name=chunk.title,
-            whitelisted=meta.get("whitelisted") is True,  # the recorded flag, never inferred
-            services=_split(meta.get("services")),
-            fields=_split(meta.get("fields")),
-            region=str(meta.get("region", "")),
-            scores=scores,
-            assessment_year=int(year) if isinstance(year, int | float) else None,
-            overall=overall_score(meta),
-            reasons=reasons,
-        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -102,23 +57,10 @@ class Agency:
             "services": list(self.services),
             "fields": list(self.fields),
             "region": self.region,
-            "scores": self.scores,
+            "scores": dict(self.scores),
             "overall": round(self.overall, 1),
             "reasons": list(self.reasons),
         }
-
-
-def _split(value: MetaValue | None) -> tuple[str, ...]:
-    return tuple(part.strip() for part in str(value or "").replace("；", "、").split("、") if part.strip())
-
-
-def overall_score(meta: Mapping[str, MetaValue]) -> float:
-    """Weighted mean of the criteria present (weights renormalised over them)."""
-    present = {name: float(meta[name]) for name, _ in CRITERIA if isinstance(meta.get(name), int | float)}
-    if not present:
-        return 0.0
-    weight = sum(CRITERIA_WEIGHTS[name] for name in present)
-    return sum(CRITERIA_WEIGHTS[name] * value for name, value in present.items()) / weight
 
 
 def list_agencies(
@@ -129,15 +71,15 @@ def list_agencies(
     field: str | None = None,
     region: str | None = None,
     whitelisted_only: bool = False,
-) -> list[Agency]:
+) -> list[ListedAgency]:
     """Agencies matching the filters, best overall score first."""
-    agencies = [Agency.from_chunk(c) for c in index.records(DocType.AGENCY, audience)]
+    agencies = [ListedAgency.from_chunk(c) for c in index.records(DocType.AGENCY, audience)]
     chosen = [
         a
         for a in agencies
         if (not whitelisted_only or a.whitelisted)
         and (not service or any(service in s for s in a.services))
-        and (not field or any(field in f or f == "不限" for f in a.fields))
+        and (not field or a.serves_field(field))
         and (not region or region in a.region)
     ]
     return sorted(chosen, key=lambda a: (-a.whitelisted, -a.overall))
@@ -148,7 +90,7 @@ def services_for(need: str) -> list[str]:
     return [service for service, words in NEED_SERVICES.items() if service in need or any(w in need for w in words)]
 
 
-def recommend_agencies(index: KnowledgeIndex, need: str, audience: Audience, *, k: int = 5) -> list[Agency]:
+def recommend_agencies(index: KnowledgeIndex, need: str, audience: Audience, *, k: int = 5) -> list[ListedAgency]:
     """Whitelisted agencies for a need, with reasons; non-whitelisted ones are never returned.
 
     :raises EmptyQueryError: the need is empty.
@@ -158,7 +100,7 @@ def recommend_agencies(index: KnowledgeIndex, need: str, audience: Audience, *, 
     hits = index.search(text, audience, top_k=SEARCH_DEPTH, doc_types=[DocType.AGENCY])
     ranked = []
     for rank, hit in enumerate(hits):
-        agency = Agency.from_chunk(hit.chunk)
+        agency = ListedAgency.from_chunk(hit.chunk)
         if not agency.whitelisted:
             continue
         offered = [s for s in wanted if s in agency.services]
@@ -174,6 +116,6 @@ def recommend_agencies(index: KnowledgeIndex, need: str, audience: Audience, *, 
         missing = [s for s in wanted if s not in agency.services]
         reasons += [f"不提供：{'、'.join(missing)}"] if missing else []
         reasons += [f"服务领域：{'、'.join(agency.fields)}", f"综合评分 {agency.overall:.1f}（六项条件加权）"]
-        ranked.append((score, Agency.from_chunk(hit.chunk, tuple(reasons))))
+        ranked.append((score, replace(agency, reasons=tuple(reasons))))
     ranked.sort(key=lambda pair: -pair[0])
     return [agency for _, agency in ranked[:k]]

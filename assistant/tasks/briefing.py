@@ -39,23 +39,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from assistant.domain import Agency, Demand, Disclosure, Patent
 from assistant.errors import InputError
 from assistant.generate.extractive import ExtractiveComposer
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience
 from assistant.query import clean_query
 from assistant.records import Chunk, Citation, DocType
-from assistant.tasks.agencies import Agency, list_agencies
+from assistant.tasks.agencies import list_agencies
 from assistant.tasks.briefing_figures import (
     HIGH_MATURITY_TRL,
-    IN_FORCE,
     MATCH_THRESHOLD,
     Chart,
     Figure,
     count_figures,
     draw_charts,
 )
-from assistant.tasks.briefing_scope import INDUSTRIES, BriefingRequest, Scope, parse_date
+from assistant.tasks.briefing_scope import INDUSTRIES, BriefingRequest, Scope
 from assistant.tasks.matching import Matcher
 
 __all__ = [
@@ -161,13 +161,17 @@ class Briefer:
         all_demands = _records(self.index, DocType.DEMAND, audience)
         if not all_patents and not all_demands:
             raise InputError("知识库中没有专利或需求记录，无法统计")
-        patents = [c for c in all_patents if scope.admits_patent(c)]
-        demands = [c for c in all_demands if scope.admits_demand(c)]
-        disclosures = [c for c in _documents(self.index, DocType.DISCLOSURE, audience) if scope.admits_text(c)]
+        patents = [p for p in map(Patent.from_chunk, all_patents) if scope.admits_patent(p)]
+        demands = [d for d in map(Demand.from_chunk, all_demands) if scope.admits_demand(d)]
+        disclosures = [
+            d
+            for d in map(Disclosure.from_chunk, _documents(self.index, DocType.DISCLOSURE, audience))
+            if scope.admits_disclosure(d)
+        ]
         agencies = [
             a
             for a in list_agencies(self.index, audience, whitelisted_only=True)
-            if scope.industry is None or _serves(a, scope)
+            if scope.industry is None or a.serves_field(scope.industry)
         ]
         say(f"为 {len(demands)} 项需求匹配成果")
         best = self._best_matches(demands, progress=say)
@@ -192,7 +196,7 @@ class Briefer:
             actions=actions,
             narrative=narrative,
             records=[c for p in pairs[:TOP_PAIRS] for c in (p.patent, p.demand)] + named,
-            sample_data=any(c.meta.get("sample") is True for c in [*patents, *demands]),
+            sample_data=any(p.sample for p in patents) or any(d.sample for d in demands),
         )
         if self.llm is not None:
             say("大模型撰写概述")
@@ -202,17 +206,17 @@ class Briefer:
         return briefing
 
     # -- steps ---------------------------------------------------------------------------
-    def _best_matches(self, demands: Sequence[Chunk], *, progress: Callable[[str], None]) -> dict[str, Pair]:
+    def _best_matches(self, demands: Sequence[Demand], *, progress: Callable[[str], None]) -> dict[str, Pair]:
         """Each demand's best public patent: the pairs are pushed to enterprises, who see public records only."""
         matcher = Matcher(self.index)
         best: dict[str, Pair] = {}
         for n, demand in enumerate(demands, start=1):
             if n % 20 == 0:
                 progress(f"已匹配 {n}/{len(demands)} 项需求")
-            result = matcher.for_demand(demand_id=demand.doc_id, audience=Audience.public(), k=1)
+            result = matcher.for_demand(demand_id=demand.id, audience=Audience.public(), k=1)
             if result.matches:
                 top = result.matches[0]
-                best[demand.doc_id] = Pair(demand, top.chunk, top.score, tuple(top.reasons))
+                best[demand.id] = Pair(demand.chunk, top.chunk, top.score, tuple(top.reasons))
         return best
 
     def _highlights(self, topic: str, audience: Audience) -> tuple[str, tuple[Citation, ...], str]:
@@ -230,10 +234,6 @@ class Briefer:
             if composition.text and composition.evidence >= EVIDENCE_THRESHOLD:
                 return composition.text, composition.citations, note
         return "", (), "知识库中没有找到相关政策依据。"
-
-
-def _serves(agency: Agency, scope: Scope) -> bool:
-    return any(f == "不限" or f == scope.industry for f in agency.fields)
 
 
 def _records(index: KnowledgeIndex, doc_type: DocType, audience: Audience) -> list[Chunk]:
@@ -258,6 +258,7 @@ def _documents(index: KnowledgeIndex, doc_type: DocType, audience: Audience) -> 
             locator="",
             text="\n".join(c.text for c in chunks),
             visibility=chunks[0].visibility,
+            meta=chunks[0].meta,
         )
         for doc_id, chunks in sorted(parts.items())
     ]
@@ -266,8 +267,8 @@ def _documents(index: KnowledgeIndex, doc_type: DocType, audience: Audience) -> 
 # -- actions and narrative -----------------------------------------------------------------
 def _actions(
     scope: Scope,
-    patents: Sequence[Chunk],
-    demands: Sequence[Chunk],
+    patents: Sequence[Patent],
+    demands: Sequence[Demand],
     best: dict[str, Pair],
     pairs: Sequence[Pair],
     agencies: Sequence[Agency],
@@ -275,39 +276,37 @@ def _actions(
     """What the figures suggest doing next, each with its reason; and the records named."""
     paired_demands = {p.demand.doc_id for p in pairs}
     paired_patents = {p.patent.doc_id for p in pairs}
-    unmatched = [d for d in demands if d.doc_id not in paired_demands]
+    unmatched = [d for d in demands if d.id not in paired_demands]
     cutoff = scope.reference_date.replace(year=scope.reference_date.year - GRADING_AGE_YEARS)
     aging = [
         p
         for p in patents
-        if p.meta.get("legal_status") in IN_FORCE
-        and (filed := parse_date(p.meta.get("filing_date"))) is not None
-        and filed <= cutoff
-        and p.doc_id not in paired_patents
+        if p.in_force and p.filing_date is not None and p.filing_date <= cutoff and p.id not in paired_patents
     ]
     candidates = [
-        _push(pairs),
+        _push(pairs, [d for d in demands if d.id in paired_demands]),
         _post(unmatched, best),
         _grade(aging),
         _engage(agencies) if pairs or aging else None,
         None if patents else Action("扩大检索范围或补充成果数据后再生成简报", "当前范围内没有成果记录"),
     ]
-    named = [*unmatched[:LISTED_IN_ACTIONS], *aging[:LISTED_IN_ACTIONS]]
+    named = [d.chunk for d in unmatched[:LISTED_IN_ACTIONS]] + [p.chunk for p in aging[:LISTED_IN_ACTIONS]]
     return [a for a in candidates if a is not None], named
 
 
-def _listed(records: Sequence[Chunk]) -> str:
+def _listed(records: Sequence[Patent | Demand]) -> str:
     """ "A、B、C" or "A、B、C、D、E等 12 项": the first few ids and how many in all."""
     shown = records[:LISTED_IN_ACTIONS]
     more = f"等 {len(records)} 项" if len(records) > len(shown) else ""
-    return "、".join(r.doc_id for r in shown) + more
+    return "、".join(r.id for r in shown) + more
 
 
-def _push(pairs: Sequence[Pair]) -> Action | None:
+def _push(pairs: Sequence[Pair], paired: Sequence[Demand]) -> Action | None:
+    """Forward the pairs above the threshold; ``paired`` are their demands, for the enterprises."""
     if not pairs:
         return None
     first = pairs[0]
-    enterprises = {str(p.demand.meta.get("enterprise", "")) for p in pairs}
+    enterprises = {d.enterprise for d in paired}
     return Action(
         f"向 {len(enterprises)} 家企业推送匹配度≥{MATCH_THRESHOLD:.2f}的成果（前 {min(len(pairs), TOP_PAIRS)} 组列于「高匹配供需对」），"
         f"首推「{first.patent.title}」（{first.patent.doc_id}）对接需求 {first.demand.doc_id}",
@@ -315,19 +314,17 @@ def _push(pairs: Sequence[Pair]) -> Action | None:
     )
 
 
-def _post(unmatched: Sequence[Chunk], best: dict[str, Pair]) -> Action | None:
+def _post(unmatched: Sequence[Demand], best: dict[str, Pair]) -> Action | None:
     if not unmatched:
         return None
-    scores = "、".join(
-        f"{d.doc_id} {best[d.doc_id].score:.2f}" for d in unmatched[:LISTED_IN_ACTIONS] if d.doc_id in best
-    )
+    scores = "、".join(f"{d.id} {best[d.id].score:.2f}" for d in unmatched[:LISTED_IN_ACTIONS] if d.id in best)
     return Action(
         f"将需求 {_listed(unmatched)}发布到技术交易平台，公开征集解决方案",
         f"成果库中没有匹配度≥{MATCH_THRESHOLD:.2f}的成果" + (f"（最高：{scores}）" if scores else ""),
     )
 
 
-def _grade(aging: Sequence[Chunk]) -> Action | None:
+def _grade(aging: Sequence[Patent]) -> Action | None:
     if not aging:
         return None
     return Action(

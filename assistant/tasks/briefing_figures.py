@@ -12,12 +12,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.domain import Agency, Demand, Disclosure, Money, Patent, maturity_level
 from assistant.index.visibility import Role
-from assistant.records import Chunk
-from assistant.tasks.agencies import Agency
-from assistant.tasks.briefing_scope import Scope, main_industry
-from assistant.tasks.fit import cooperation_modes, maturity_level, parse_money
-from assistant.tasks.ipc import ipc_subclasses
+from assistant.tasks.briefing_scope import Scope
 
 __all__ = ["MATCH_THRESHOLD", "Chart", "Figure", "count_figures", "draw_charts"]
 
@@ -32,11 +29,14 @@ IPC_SECTIONS = {
     "H": "电学",
 }
 LEGAL_STATUS_ORDER = ("实质审查", "授权", "有效", "失效", "驳回")
-IN_FORCE = ("授权", "有效")
-COOPERATION_MODES = ("转让", "许可", "作价投资", "合作开发", "技术服务")
+# The cooperation modes the knowledge base offers (knowledge/README.md), in chart order;
+# records naming others (技术咨询) are read but not charted.
+CHARTED_MODES = ("转让", "许可", "作价投资", "合作开发", "技术服务")
 # Budget ranges by their upper bound in 万元; 面议 and blanks are their own bucket.
 BUDGET_BUCKETS = ((30, "30万元及以下"), (100, "30–100万元"), (300, "100–300万元"), (float("inf"), "300万元以上"))
 NEGOTIABLE = "面议或未填"
+UNSTATED = "未填"
+UNCLASSIFIED = "未分类"
 # The matcher's combined score (0–1) at which an officer can forward a pair with confidence.
 # On the 120 shipped demands (`kezhuan eval --suite matching`, evals/REPORT.md): at 0.80, 100
 # count as matched and 93% of their top patents are gold; 13 of the 19 demands that no patent
@@ -69,24 +69,30 @@ class Chart:
     stacked: bool = True
 
 
-def ipc_section(value: object) -> str:
-    """The section letter of a record's main (first) IPC code, or "" when it has none."""
-    subclasses = ipc_subclasses(str(value or ""))
-    return subclasses[0][0] if subclasses else ""
+def section_label(patent: Patent) -> str:
+    """The section of a record's main IPC code with its name ("H 电学"), or 未分类."""
+    section = patent.ipc_section
+    return f"{section} {IPC_SECTIONS.get(section, '')}".strip() if section else UNCLASSIFIED
 
 
-def offered_modes(value: object) -> list[str]:
+def offered_modes(record: Patent | Demand) -> list[str]:
     """The briefing's five modes a record names, in their fixed order."""
-    named = cooperation_modes(str(value or ""))
-    return [mode for mode in COOPERATION_MODES if mode in named]
+    return [mode for mode in CHARTED_MODES if mode in record.cooperation_modes]
 
 
-def budget_bucket(budget: object) -> str:
+def budget_bucket(budget: Money) -> str:
     """The budget range a demand's 预算区间 falls in, by its upper bound."""
-    money = parse_money(str(budget or ""))
-    if money is None:
+    if budget.bounds is None:
         return NEGOTIABLE
-    return next(label for bound, label in BUDGET_BUCKETS if money[1] <= bound)
+    return next(label for bound, label in BUDGET_BUCKETS if budget.bounds[1] <= bound)
+
+
+def maturity_label(patent: Patent) -> str:
+    return patent.maturity.text or UNSTATED
+
+
+def status_label(patent: Patent) -> str:
+    return patent.legal_status or UNSTATED
 
 
 def maturity_order(label: str) -> tuple[int, str]:
@@ -96,9 +102,9 @@ def maturity_order(label: str) -> tuple[int, str]:
 # -- figures and charts --------------------------------------------------------------------
 def count_figures(
     scope: Scope,
-    patents: Sequence[Chunk],
-    demands: Sequence[Chunk],
-    disclosures: Sequence[Chunk],
+    patents: Sequence[Patent],
+    demands: Sequence[Demand],
+    disclosures: Sequence[Disclosure],
     agencies: Sequence[Agency],
     matched_demands: int,
     role: Role,
@@ -107,8 +113,8 @@ def count_figures(
     where = scope.describe()
     over_patents = f"范围内的专利/成果记录 {len(patents)} 条（{where}）"
     over_demands = f"范围内的企业需求 {len(demands)} 条（{where}）"
-    in_force = sum(1 for p in patents if p.meta.get("legal_status") in IN_FORCE)
-    mature = sum(1 for p in patents if (maturity_level(str(p.meta.get("maturity", ""))) or 0) >= HIGH_MATURITY_TRL)
+    in_force = sum(1 for p in patents if p.in_force)
+    mature = sum(1 for p in patents if (p.maturity.trl or 0) >= HIGH_MATURITY_TRL)
     figures = [
         Figure("成果总数", len(patents), f"专利/成果记录（{where}）", "总量"),
         Figure("有效或已授权的成果", in_force, over_patents + "，法律状态为授权或有效", "总量"),
@@ -141,41 +147,30 @@ def count_figures(
         figures.append(
             Figure("处于披露阶段的保密成果", len(disclosures), f"保密披露文档（仅计数，不引用；{where}）", "总量")
         )
-    figures += _counted("成果按所属产业", Counter(main_industry(p.meta.get("industry")) for p in patents), over_patents)
-    sections = Counter(ipc_section(p.meta.get("ipc")) or "未分类" for p in patents)
     figures += _counted(
-        "成果按IPC部",
-        Counter({f"{s} {IPC_SECTIONS.get(s, '')}".strip(): n for s, n in sections.items()}),
-        over_patents + "，按主分类号",
+        "成果按所属产业", Counter(p.main_industry for p in patents), over_patents + "，按第一个产业标签"
     )
-    figures += _counted(
-        "成果按成熟度",
-        Counter(str(p.meta.get("maturity") or "未填") for p in patents),
-        over_patents,
-        order=maturity_order,
-    )
-    figures += _counted(
-        "成果按法律状态",
-        Counter(str(p.meta.get("legal_status") or "未填") for p in patents),
-        over_patents,
-        order=status_order,
-    )
+    figures += _counted("成果按IPC部", Counter(section_label(p) for p in patents), over_patents + "，按主分类号")
+    figures += _counted("成果按成熟度", Counter(maturity_label(p) for p in patents), over_patents, order=maturity_order)
+    figures += _counted("成果按法律状态", Counter(status_label(p) for p in patents), over_patents, order=status_order)
     figures += _counted(
         "成果按合作方式",
-        Counter(m for p in patents for m in offered_modes(p.meta.get("cooperation_mode"))),
+        Counter(m for p in patents for m in offered_modes(p)),
         over_patents + "，一项成果可有多种方式",
         order=_mode_order,
     )
-    figures += _counted("需求按所属行业", Counter(main_industry(d.meta.get("industry")) for d in demands), over_demands)
+    figures += _counted(
+        "需求按所属行业", Counter(d.main_industry for d in demands), over_demands + "，按第一个行业标签"
+    )
     figures += _counted(
         "需求按合作方式",
-        Counter(m for d in demands for m in offered_modes(d.meta.get("cooperation_mode"))),
+        Counter(m for d in demands for m in offered_modes(d)),
         over_demands + "，一项需求可有多种方式",
         order=_mode_order,
     )
     figures += _counted(
         "需求按预算区间",
-        Counter(budget_bucket(d.meta.get("budget")) for d in demands),
+        Counter(budget_bucket(d.budget) for d in demands),
         over_demands + "，按预算上限归档",
         order=_budget_order,
     )
@@ -198,7 +193,7 @@ def status_order(label: str) -> tuple[int, str]:
 
 
 def _mode_order(label: str) -> int:
-    return COOPERATION_MODES.index(label)
+    return CHARTED_MODES.index(label)
 
 
 def _budget_order(label: str) -> int:
@@ -206,33 +201,27 @@ def _budget_order(label: str) -> int:
     return labels.index(label)
 
 
-def draw_charts(patents: Sequence[Chunk], demands: Sequence[Chunk]) -> list[Chart]:
+def draw_charts(patents: Sequence[Patent], demands: Sequence[Demand]) -> list[Chart]:
     """The main distributions; the same counts as the figures, arranged for plotting."""
     charts = []
-    maturities = sorted({str(p.meta.get("maturity") or "未填") for p in patents}, key=maturity_order)
-    statuses = sorted({str(p.meta.get("legal_status") or "未填") for p in patents}, key=status_order)
+    maturities = sorted({maturity_label(p) for p in patents}, key=maturity_order)
+    statuses = sorted({status_label(p) for p in patents}, key=status_order)
     if patents:
         charts.append(
             _stacked(
                 "成果按成熟度与法律状态",
                 maturities,
                 statuses,
-                [(str(p.meta.get("maturity") or "未填"), str(p.meta.get("legal_status") or "未填")) for p in patents],
+                [(maturity_label(p), status_label(p)) for p in patents],
             )
         )
-        sections = Counter(ipc_section(p.meta.get("ipc")) or "未分类" for p in patents)
+        sections = Counter(section_label(p) for p in patents)
         labels = tuple(sorted(sections))
-        charts.append(
-            Chart(
-                "成果按IPC部",
-                tuple(f"{s} {IPC_SECTIONS.get(s, '')}".strip() for s in labels),
-                {"成果": tuple(sections[s] for s in labels)},
-            )
-        )
+        charts.append(Chart("成果按IPC部", labels, {"成果": tuple(sections[s] for s in labels)}))
     buckets = [name for _, name in BUDGET_BUCKETS] + [NEGOTIABLE]
-    industries = [label for label, _ in Counter(main_industry(d.meta.get("industry")) for d in demands).most_common()]
+    industries = [label for label, _ in Counter(d.main_industry for d in demands).most_common()]
     if len(industries) == 1:
-        budgets = Counter(budget_bucket(d.meta.get("budget")) for d in demands)
+        budgets = Counter(budget_bucket(d.budget) for d in demands)
         charts.append(
             Chart(f"{industries[0]}需求按预算区间", tuple(buckets), {"需求": tuple(budgets[b] for b in buckets)})
         )
@@ -242,19 +231,19 @@ def draw_charts(patents: Sequence[Chunk], demands: Sequence[Chunk]) -> list[Char
                 "需求按行业与预算区间",
                 industries,
                 buckets,
-                [(main_industry(d.meta.get("industry")), budget_bucket(d.meta.get("budget"))) for d in demands],
+                [(d.main_industry, budget_bucket(d.budget)) for d in demands],
             )
         )
     if patents or demands:
-        supply = Counter(m for p in patents for m in offered_modes(p.meta.get("cooperation_mode")))
-        demand = Counter(m for d in demands for m in offered_modes(d.meta.get("cooperation_mode")))
+        supply = Counter(m for p in patents for m in offered_modes(p))
+        demand = Counter(m for d in demands for m in offered_modes(d))
         charts.append(
             Chart(
                 "合作方式：成果可提供与需求期望",
-                COOPERATION_MODES,
+                CHARTED_MODES,
                 {
-                    "成果": tuple(supply[m] for m in COOPERATION_MODES),
-                    "需求": tuple(demand[m] for m in COOPERATION_MODES),
+                    "成果": tuple(supply[m] for m in CHARTED_MODES),
+                    "需求": tuple(demand[m] for m in CHARTED_MODES),
                 },
                 stacked=False,
             )

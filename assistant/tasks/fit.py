@@ -1,97 +1,75 @@
-"""How well two records' stated terms fit: maturity, cooperation mode, budget vs price.
+"""How well a technology's stated terms fit a demand's: industry, maturity, cooperation mode, price.
 
-Pure functions over the strings the sample data and common platforms use ("中试",
-"TRL6", "许可、作价投资", "50-100万元", "面议"). Each returns a score in [0, 1] and a
-reason a person can read, or ``None`` when either side does not state the term — an
-unstated term is neither a match nor a mismatch.
+Pure functions over the typed records of :mod:`assistant.domain` (the parsing of "中试",
+"许可、作价投资" or "50-100万元" lives there). Each returns a score in [0, 1] and a reason a
+person can read, or ``None`` when either side does not state the term — an unstated term
+is neither a match nor a mismatch.
 
 Usage example::
 
-    maturity_fit("中试", "TRL5")        # (1.0, "成熟度：中试，满足TRL5及以上要求")
-    money_fit("50-100万元", "80万元")    # (1.0, "价格：80万元，在预算50-100万元内")
+    maturity_fit(Maturity.parse("中试"), Maturity.parse("TRL5"))  # (1.0, "成熟度：中试，满足TRL5及以上要求")
+    money_fit(Money.parse("50-100万元"), Money.parse("80万元"))  # (1.0, "价格：80万元，在预算50-100万元内")
 """
 
 from __future__ import annotations
 
-import re
+from assistant.domain import Demand, Maturity, Money, Patent, maturity_level
 
-__all__ = ["cooperation_fit", "cooperation_modes", "maturity_fit", "maturity_level", "money_fit", "parse_money"]
+__all__ = ["Fit", "cooperation_fit", "industry_fit", "maturity_fit", "maturity_level", "money_fit", "term_fits"]
+# maturity_level is re-exported for tasks/disclosure.py, which still imports it from here.
 
 Fit = tuple[float, str] | None
-
-# Simplified stages mapped onto TRL (BRIEF §4.5, marked there as the authors' synthesis).
-STAGE_TRL = {
-    "研发中": 2,
-    "正在研发": 2,
-    "样品": 4,
-    "已有样品": 4,
-    "小试": 5,
-    "通过小试": 5,
-    "中试": 6,
-    "通过中试": 6,
-    "量产": 8,
-    "可以量产": 8,
-}
-MODES = ("转让", "许可", "作价投资", "合作开发", "技术服务", "技术咨询", "技术入股", "委托开发")
-MODE_ALIASES = {"技术入股": "作价投资", "委托开发": "合作开发"}
-NUMBER = re.compile(r"(\d+(?:\.\d+)?)")
+MATURITY_STEP_COST = 0.25  # each TRL short of the demand's wish costs a quarter of the score
 
 
-def maturity_level(text: str) -> int | None:
-    """TRL 1–9 of "TRL6", "中试" and the like; ``None`` when unstated."""
-    if not text:
+def term_fits(demand: Demand, offer: Patent) -> list[tuple[float, str]]:
+    """The terms both sides state, scored, in the order reasons are shown."""
+    fits = [
+        industry_fit(demand, offer),
+        maturity_fit(offer.maturity, demand.required_maturity),
+        cooperation_fit(offer.cooperation_modes, demand.cooperation_modes),
+        money_fit(demand.budget, offer.asking_price),
+    ]
+    return [fit for fit in fits if fit is not None]
+
+
+def industry_fit(demand: Demand, offer: Patent) -> Fit:
+    """Do the two share an industry label? The technology's main IPC subclass names its field."""
+    if not demand.industries or not offer.industries:
         return None
-    if match := re.search(r"TRL\s*(\d)", text, re.I):
-        return int(match.group(1))
-    return next((level for stage, level in STAGE_TRL.items() if stage in text), None)
+    common = [label for label in demand.industries if offer.in_industry(label)]
+    if common:
+        subclass = f"（{offer.ipc_subclasses[0]}）" if offer.ipc_subclasses else ""
+        return 1.0, f"技术领域一致：{'、'.join(sorted(common))}{subclass}"
+    return 0.0, f"产业不同：需求属{'/'.join(demand.industries)}，技术属{'/'.join(offer.industries)}"
 
 
-def maturity_fit(offered: str, required: str) -> Fit:
-    """Does the technology's maturity meet what the demand needs? Each TRL short costs 0.25."""
-    have, need = maturity_level(offered), maturity_level(required)
-    if have is None or need is None:
+def maturity_fit(offered: Maturity, required: Maturity) -> Fit:
+    """Does the technology's maturity meet what the demand needs?"""
+    if offered.trl is None or required.trl is None:
         return None
-    if have >= need:
+    if offered.trl >= required.trl:
         return 1.0, f"成熟度：{offered}，满足{required}及以上要求"
-    return max(0.0, 1 - 0.25 * (need - have)), f"成熟度：{offered}，低于期望的{required}"
+    return max(0.0, 1 - MATURITY_STEP_COST * (required.trl - offered.trl)), f"成熟度：{offered}，低于期望的{required}"
 
 
-def cooperation_modes(text: str) -> set[str]:
-    """The cooperation modes a 合作方式 field names, aliases folded (技术入股 → 作价投资)."""
-    return {MODE_ALIASES.get(m, m) for m in MODES if m in text}
-
-
-def cooperation_fit(offered: str, wanted: str) -> Fit:
+def cooperation_fit(offered: tuple[str, ...], wanted: tuple[str, ...]) -> Fit:
     """Do the two sides accept a common way to cooperate (转让, 许可, 作价投资 …)?"""
-    have, want = cooperation_modes(offered), cooperation_modes(wanted)
-    if not have or not want:
+    if not offered or not wanted:
         return None
-    common = have & want
+    common = set(offered) & set(wanted)
     if common:
         return 1.0, f"合作方式：{'、'.join(sorted(common))} ✓"
-    return 0.0, f"合作方式不一致：对方可{'、'.join(sorted(have))}"
+    return 0.0, f"合作方式不一致：对方可{'、'.join(sorted(offered))}"
 
 
-def parse_money(text: str) -> tuple[float, float] | None:
-    """(low, high) in 万元 of "50-100万元", "≤30万元", "80万元"; ``None`` for 面议 or nothing."""
-    if not text or "面议" in text:
-        return None
-    numbers = [float(n) for n in NUMBER.findall(text)]
-    if not numbers:
-        return None
-    scale = 10000.0 if "亿" in text else (1.0 if "万" in text else 0.0001)
-    if re.search(r"[≤<]|以下|以内|不超过", text):
-        return 0.0, numbers[0] * scale
-    return min(numbers) * scale, max(numbers) * scale
-
-
-def money_fit(budget: str, price: str) -> Fit:
+def money_fit(budget: Money, price: Money) -> Fit:
     """Is the asking price within the demand's budget? Over budget scores by how far over."""
-    have, want = parse_money(price), parse_money(budget)
-    if have is None or want is None:
+    if price.bounds is None or budget.bounds is None:
         return None
-    if have[1] <= want[1]:
+    (price_low, price_high), (_, budget_high) = price.bounds, budget.bounds
+    if price_high <= budget_high:
         return 1.0, f"价格：{price}，在预算{budget}内"
-    if have[0] <= want[1]:
+    if price_low <= budget_high:
         return 0.8, f"价格：{price}，与预算{budget}部分重叠，需议价"
-    return max(0.0, want[1] / have[0]), f"价格：{price}，高于预算{budget}"
+    return max(0.0, budget_high / price_low), f"价格：{price}，高于预算{budget}"

@@ -15,24 +15,23 @@ Usage example::
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.domain import Patent
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience
 from assistant.query import clean_query
 from assistant.records import DocType
 
-__all__ = ["SECTION_KEYWORDS", "IpcSuggestion", "ipc_subclasses", "suggest_ipc", "suggest_sections"]
+__all__ = ["SECTION_KEYWORDS", "IpcSuggestion", "suggest_ipc", "suggest_sections"]
 
 NEIGHBOURS = 15
 SECONDARY_WEIGHT = 0.5
 # Similarities of e5 differ by hundredths; a temperature of 0.02 turns a 0.02 lead into
 # e-fold more weight, so the nearest few patents dominate the vote.
 TEMPERATURE = 0.02
-SUBCLASS = re.compile(r"\b([A-H]\d{2}[A-Z])")
 
 SECTION_KEYWORDS: dict[str, tuple[str, ...]] = {
     "A": ("医", "药", "治疗", "诊断", "食品", "农", "养殖", "化妆", "服装", "鞋", "家具", "运动"),
@@ -58,36 +57,24 @@ class IpcSuggestion:
         return {"code": self.code, "confidence": round(self.confidence, 3), "evidence": list(self.evidence)}
 
 
-def ipc_subclasses(codes: str) -> list[str]:
-    """Subclasses in the order given ("H01M 50/403；H01M 10/05|G06F" → ["H01M", "G06F"])."""
-    seen: list[str] = []
-    for code in SUBCLASS.findall(codes.upper()):
-        if code not in seen:
-            seen.append(code)
-    return seen
-
-
 def suggest_ipc(index: KnowledgeIndex, text: str, audience: Audience, *, k: int = 3) -> list[IpcSuggestion]:
     """The ``k`` likeliest subclasses for ``text``, best first.
 
     :raises EmptyQueryError: the text is empty.
     """
     query, _ = clean_query(text)
-    hits = [
-        h
-        for h in index.neighbours(query, audience, k=NEIGHBOURS, doc_types=[DocType.PATENT])
-        if ipc_subclasses(str(h.chunk.meta.get("ipc", "")))
-    ]
-    if not hits:
+    hits = index.neighbours(query, audience, k=NEIGHBOURS, doc_types=[DocType.PATENT])
+    classified = [(hit.score, patent) for hit in hits if (patent := Patent.from_chunk(hit.chunk)).ipc_subclasses]
+    if not classified:
         return suggest_sections(query, k)
-    best = hits[0].score
+    best = classified[0][0]
     votes: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[str]] = defaultdict(list)
-    for hit in hits:
-        weight = math.exp((hit.score - best) / TEMPERATURE)
-        for position, code in enumerate(ipc_subclasses(str(hit.chunk.meta["ipc"]))):
+    for score, patent in classified:
+        weight = math.exp((score - best) / TEMPERATURE)
+        for position, code in enumerate(patent.ipc_subclasses):
             votes[code] += weight * (1.0 if position == 0 else SECONDARY_WEIGHT)
-            evidence[code].append(hit.chunk.doc_id)
+            evidence[code].append(patent.id)
     total = sum(votes.values())
     ranked = sorted(votes.items(), key=lambda kv: -kv[1])[:k]
     return [IpcSuggestion(code, vote / total, tuple(dict.fromkeys(evidence[code]))[:5]) for code, vote in ranked]

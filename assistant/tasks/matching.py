@@ -28,13 +28,13 @@ Usage example::
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 import numpy as np
 
+from assistant.domain import Demand, Patent, parse_record
 from assistant.errors import InputError
 from assistant.index.fusion import keyword_weight, rrf, scaled
 from assistant.index.hybrid import Legs
@@ -42,11 +42,13 @@ from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.tokenizer import tokenize
 from assistant.index.visibility import Audience
 from assistant.query import clean_query
-from assistant.records import Chunk, DocType, Match, MetaValue
-from assistant.tasks.fit import cooperation_fit, maturity_fit, money_fit
+from assistant.records import Chunk, DocType, Match
+from assistant.tasks.fit import term_fits
 
 __all__ = ["MatchMode", "MatchResult", "Matcher"]
 
+# The query side's stated terms: an indexed demand or patent; free text states none.
+Terms = Patent | Demand | None
 DEFAULT_K = 10
 CANDIDATES = 60
 WEIGHTS = {"semantic": 0.65, "keyword": 0.2, "fit": 0.15}
@@ -107,9 +109,9 @@ class Matcher:
             cooperation terms then count too.
         :raises InputError: neither or both given, or the id is not indexed.
         """
-        query, meta = self._query(text, demand_id, DocType.DEMAND, audience)
+        query, record = self._query(text, demand_id, DocType.DEMAND, audience)
         targets = (DocType.PATENT, DocType.DISCLOSURE)
-        return MatchResult(query, self._rank(query, meta, targets, k, audience, mode, demand_side=True))
+        return MatchResult(query, self._rank(query, record, targets, k, audience, mode, demand_side=True))
 
     def for_patent(
         self,
@@ -123,28 +125,27 @@ class Matcher:
 
         :raises InputError: the patent is not indexed (or the audience may not see it).
         """
-        query, meta = self._query(None, patent_id, DocType.PATENT, audience)
-        return MatchResult(query, self._rank(query, meta, (DocType.DEMAND,), k, audience, mode, demand_side=False))
+        query, record = self._query(None, patent_id, DocType.PATENT, audience)
+        return MatchResult(query, self._rank(query, record, (DocType.DEMAND,), k, audience, mode, demand_side=False))
 
     # -- steps ---------------------------------------------------------------------------
-    def _query(
-        self, text: str | None, doc_id: str | None, doc_type: DocType, audience: Audience
-    ) -> tuple[str, Mapping[str, MetaValue]]:
+    def _query(self, text: str | None, doc_id: str | None, doc_type: DocType, audience: Audience) -> tuple[str, Terms]:
+        """The text to search with, and the record whose stated terms count (none for free text)."""
         if (text is None) == (doc_id is None):
             raise InputError("请给出需求文本或编号之一")
         if text is not None:
-            return clean_query(text)[0], {}
+            return clean_query(text)[0], None
         assert doc_id is not None
         chunks = self.index.get(doc_id, audience, doc_type)
         if not chunks:
             kind = "需求" if doc_type is DocType.DEMAND else "专利"
             raise InputError(f"没有找到编号为 {doc_id} 的{kind}")
-        return chunks[0].text, chunks[0].meta
+        return chunks[0].text, _terms(chunks[0])
 
     def _rank(
         self,
         query: str,
-        meta: Mapping[str, MetaValue],
+        record: Terms,
         targets: tuple[DocType, ...],
         k: int,
         audience: Audience,
@@ -158,18 +159,19 @@ class Matcher:
         dense, keyword, query_tokens = legs.dense, legs.keyword, legs.query_tokens
         if mode is MatchMode.DENSE:
             return [
-                self._match(h.chunk, h.score, {"semantic": h.score}, query_tokens, meta, demand_side) for h in dense[:k]
+                self._match(h.chunk, h.score, {"semantic": h.score}, query_tokens, record, demand_side)
+                for h in dense[:k]
             ]
         if mode is MatchMode.RRF:
             fused = rrf([[h.id for h in dense], [h.id for h in keyword]])
             chunks = {h.id: h.chunk for h in [*dense, *keyword]}
             return [
-                self._match(chunks[i], s, {"rrf": s}, query_tokens, meta, demand_side)
+                self._match(chunks[i], s, {"rrf": s}, query_tokens, record, demand_side)
                 for i, s in list(fused.items())[:k]
             ]
-        return self._combined(legs, meta, k, demand_side=demand_side)
+        return self._combined(legs, record, k, demand_side=demand_side)
 
-    def _combined(self, legs: Legs, meta: Mapping[str, MetaValue], k: int, *, demand_side: bool) -> list[Match]:
+    def _combined(self, legs: Legs, record: Terms, k: int, *, demand_side: bool) -> list[Match]:
         chunks = {h.id: h.chunk for h in [*legs.keyword, *legs.dense]}
         semantic = scaled(self._semantic(legs.query_vector, list(chunks.values())))
         trust = min(keyword_weight(legs.coverage), 1.0)
@@ -177,11 +179,11 @@ class Matcher:
         query_tokens = legs.query_tokens
         matches = []
         for chunk_id, chunk in chunks.items():
-            fits = _fits(meta, chunk.meta, demand_side)
+            fits = _fits(record, _terms(chunk), demand_side)
             fit = float(np.mean([score for score, _ in fits])) if fits else 0.0
             parts = {"semantic": semantic.get(chunk_id, 0.0), "keyword": lexical.get(chunk_id, 0.0), "fit": fit}
             score = sum(WEIGHTS[name] * value for name, value in parts.items())
-            matches.append(self._match(chunk, score, parts, query_tokens, meta, demand_side, fits))
+            matches.append(self._match(chunk, score, parts, query_tokens, record, demand_side, fits))
         matches.sort(key=lambda m: -m.score)
         return matches[:k]
 
@@ -203,7 +205,7 @@ class Matcher:
         score: float,
         parts: dict[str, float],
         query_tokens: list[str],
-        meta: Mapping[str, MetaValue],
+        record: Terms,
         demand_side: bool,
         fits: list[tuple[float, str]] | None = None,
     ) -> Match:
@@ -215,34 +217,21 @@ class Matcher:
             reasons.append(f"语义相近度：{parts['semantic']:.2f}")
         if shared:
             reasons.append(f"共同关键词：{'、'.join(shared)}")
-        for _, reason in fits if fits is not None else _fits(meta, chunk.meta, demand_side):
+        for _, reason in fits if fits is not None else _fits(record, _terms(chunk), demand_side):
             reasons.append(reason)
         return Match(chunk, score, parts, tuple(reasons))
 
 
-def _fits(
-    query_meta: Mapping[str, MetaValue], other: Mapping[str, MetaValue], demand_side: bool
-) -> list[tuple[float, str]]:
+
+def _terms(chunk: Chunk) -> Terms:
+    """The record whose stated terms a chunk carries: a patent or a demand (disclosures state none)."""
+    record = parse_record(chunk)
+    return record if isinstance(record, Patent | Demand) else None
+
+
+def _fits(query: Terms, other: Terms, demand_side: bool) -> list[tuple[float, str]]:
     """The terms both sides state, scored. ``demand_side``: the query is the demand."""
-    demand, offer = (query_meta, other) if demand_side else (other, query_meta)
-    if not demand or not offer:
+    demand, offer = (query, other) if demand_side else (other, query)
+    if not isinstance(demand, Demand) or not isinstance(offer, Patent):
         return []
-    results: list[tuple[float, str] | None] = [
-        _industry_fit(str(demand.get("industry", "")), str(offer.get("industry", "")), str(offer.get("ipc", ""))),
-        maturity_fit(str(offer.get("maturity", "")), str(demand.get("required_maturity", ""))),
-        cooperation_fit(str(offer.get("cooperation_mode", "")), str(demand.get("cooperation_mode", ""))),
-        money_fit(str(demand.get("budget", "")), str(offer.get("asking_price", ""))),
-    ]
-    return [r for r in results if r is not None]
-
-
-def _industry_fit(wanted: str, offered: str, ipc: str) -> tuple[float, str] | None:
-    if not wanted or not offered:
-        return None
-    wanted_labels, offered_labels = set(wanted.split("/")), set(offered.split("/"))
-    common = wanted_labels & offered_labels
-    subclass = ipc.split("；")[0].split()[0] if ipc.strip() else ""
-    if common:
-        where = f"{'、'.join(sorted(common))}" + (f"（{subclass}）" if subclass else "")
-        return 1.0, f"技术领域一致：{where}"
-    return 0.0, f"产业不同：需求属{wanted}，技术属{offered}"
+    return term_fits(demand, offer)

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience
 from assistant.records import DocType
-from assistant.tasks.agencies import list_agencies, overall_score, recommend_agencies, services_for
+from assistant.tasks.agencies import list_agencies, recommend_agencies, services_for
 from assistant.tasks.qa import QuestionAnswerer
 from tests.helpers import kezhuan_json
 
 PUBLIC = Audience.public()
-
-
-def test_overall_score_weights() -> None:
-    meta = {"service_frequency": 50.0, "capability": 80.0, "quality": 90.0, "internal_control": 80.0,
-            "performance_record": 90.0, "integrity_record": 100.0}  # fmt: skip
-    assert overall_score(meta) == pytest.approx(0.1 * 50 + 0.15 * 80 + 0.2 * 90 + 0.15 * 80 + 0.2 * 90 + 0.2 * 100)
-    assert overall_score({"quality": 80.0}) == pytest.approx(80.0)
-    assert overall_score({}) == 0.0
 
 
 def test_services_for_need() -> None:

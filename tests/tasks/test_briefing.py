@@ -42,14 +42,15 @@ def rows(folder: str) -> list[dict[str, str]]:
     ]
 
 
-def industry(row: dict[str, str], column: str) -> str:
-    return row[column].split("/")[0]
+def labelled(row: dict[str, str], column: str, industry: str) -> bool:
+    """A record is in an industry when any of its labels ("汽车/新能源汽车") is that industry."""
+    return industry in row[column].split("/")
 
 
 def direct_ai_counts() -> dict[str, int]:
     """What an officer would count by hand in the CSVs for 人工智能."""
-    patents = [r for r in rows("patents") if industry(r, "所属产业") == AI]
-    demands = [r for r in rows("demands") if industry(r, "所属行业") == AI]
+    patents = [r for r in rows("patents") if labelled(r, "所属产业", AI)]
+    demands = [r for r in rows("demands") if labelled(r, "所属行业", AI)]
     counts = {"成果总数": len(patents), "企业需求总数": len(demands)}
     counts["有效或已授权的成果"] = sum(r["法律状态"] in ("授权", "有效") for r in patents)
     counts.update({f"成果按法律状态：{k}": v for k, v in Counter(r["法律状态"] for r in patents).items()})

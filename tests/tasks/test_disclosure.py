@@ -16,7 +16,7 @@ from assistant.index.visibility import Audience, Role
 from assistant.ingest.pipeline import Ingestor
 from assistant.records import DocType
 from assistant.tasks.disclosure import DisclosureDrafter, DisclosureFormError, parse_form, polish_summary
-from assistant.tasks.ipc import ipc_subclasses, suggest_ipc, suggest_sections
+from assistant.tasks.ipc import suggest_ipc, suggest_sections
 from tests.conftest import REPO
 from tests.openai_stub import OpenAIStub
 
@@ -112,9 +112,6 @@ class TestDisclosureDrafter:
 
 
 class TestIpc:
-    def test_ipc_subclasses_parses_codes(self) -> None:
-        assert ipc_subclasses("H01M 50/403；H01M 10/05|g06f 3/01") == ["H01M", "G06F"]
-
     def test_vote_from_nearest_classified_patents(self, knowledge_index: KnowledgeIndex) -> None:
         suggestions = suggest_ipc(knowledge_index, "基于深度学习的钢材表面缺陷图像检测方法", Audience.public())
         assert suggestions[0].code.startswith("G") and suggestions[0].evidence
