@@ -14,6 +14,7 @@ The hierarchy::
     │   ├── EncodingError
     │   └── UnknownColumnsError
     ├── StoreError                     the index cannot be read or written
+    │   └── IndexBusyError             another process is writing the index
     └── GenerationError                the LLM failed to answer
 
 Only the CLI and the UI catch ``KezhuanError``: they print its message on one line.
@@ -32,6 +33,7 @@ __all__ = [
     "EmptyQueryError",
     "EncodingError",
     "GenerationError",
+    "IndexBusyError",
     "IngestError",
     "InputError",
     "KezhuanError",
@@ -101,6 +103,13 @@ class UnknownColumnsError(IngestError):
 
 class StoreError(KezhuanError):
     """The index cannot be opened, read or written."""
+
+
+class IndexBusyError(StoreError):
+    """Another ingest holds the index's write lock."""
+
+    def __init__(self, data_dir: Path | str) -> None:
+        super().__init__(f"另一个进程正在写入索引（{data_dir}），请等它完成后再试")
 
 
 class GenerationError(KezhuanError):

@@ -8,8 +8,10 @@ the CLI prints has ``to_dict()`` returning exactly the keys of its ``--json`` sh
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 __all__ = [
@@ -75,7 +77,7 @@ class SourceDocument:
     title: str
     text: str
     source: str
-    visibility: Visibility = Visibility.PUBLIC
+    visibility: Visibility | None = None  # None: the file did not say (the ingest pipeline decides)
     is_record: bool = False
     markdown: bool = False
     locator: str = ""
@@ -105,9 +107,10 @@ class Chunk:
     def content_hash(self) -> str:
         return content_hash(self.text)
 
-    @property
+    @cached_property
     def id(self) -> str:
-        return content_hash(f"{self.doc_id}\x00{self.content_hash}")[:24]
+        """Stable for the same text *and* metadata, so a changed visibility, owner or title is rewritten on ingest."""
+        return content_hash(json.dumps(self.metadata(), sort_keys=True, ensure_ascii=False))[:24]
 
     @property
     def index_text(self) -> str:

@@ -72,11 +72,20 @@ class ChromaStore:
                 collection_configuration={"hnsw": {"space": "cosine"}},
             )
             self._collection = client.get_collection(collection)
+            self._client = client
         except Exception as exc:  # chromadb raises many unrelated types on a bad server or file
             where = f"{host}:{port}" if host else str(path)
             raise StoreError(f"无法打开 Chroma 向量库（{where}）：{str(exc).splitlines()[0]}") from exc
         self.embedder = embedder
         self.location = f"{host}:{port}" if host else str(path)
+
+    def close(self) -> None:
+        """Release the client; the last one on a path drops Chroma's in-process cache of it.
+
+        A reader reopens after another process wrote: without this, the cached vector
+        index would still hold (or lack) the other process's chunks.
+        """
+        self._client.close()
 
     def write(self, chunks: Sequence[Chunk]) -> int:
         for start in range(0, len(chunks), WRITE_BATCH):

@@ -8,6 +8,8 @@ is the one place that knows the data-dir layout::
       chroma/            embedded Chroma (absent in server mode)
       bm25/              keyword index
       manifest.json      file → chunks
+      write.lock         held by the one process writing (ingest)
+      index.version      changed by every writer; readers reopen their stores when it moves
       embeddings.sqlite  vector cache (or under KEZHUAN_CACHE_DIR)
 
 Every read — search, the legs of a search, neighbours, listing the records of a type,
@@ -25,11 +27,17 @@ Usage example::
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from assistant.config import Settings
+from assistant.errors import IndexBusyError
 from assistant.index.bm25_store import BM25Store
 from assistant.index.chroma_store import ChromaStore
 from assistant.index.embedding_cache import CachedEmbeddings
@@ -60,15 +68,16 @@ class KnowledgeIndex:
             namespace=self.namespace,
             batch_size=settings.embed_batch_size,
         )
-        self._dense = self._open_dense()
-        self._keyword = BM25Store(self.data_dir / "bm25")
-        self._retriever = HybridRetriever(self._dense, self._keyword)
+        self._version = self._read_version()
+        self._open_stores()
 
     @property
     def manifest_path(self) -> Path:
         return self.data_dir / "manifest.json"
 
     # -- reads: every one takes the audience ------------------------------------------------
+    # Each read first checks the version marker, so a long-lived process (the app) sees what
+    # another process's ingest wrote or deleted instead of serving stale or missing chunks.
     def search(
         self,
         query: str,
@@ -79,6 +88,7 @@ class KnowledgeIndex:
         mode: FusionMode = FusionMode.ADAPTIVE,
     ) -> list[Hit]:
         """The best chunks for ``query`` that ``audience`` may see, best first (hybrid by default)."""
+        self._refresh()
         return self._retriever.retrieve(query, audience.filter(doc_types), top_k=top_k, mode=mode)
 
     def legs(
@@ -91,16 +101,19 @@ class KnowledgeIndex:
         dense_query: str | None = None,
     ) -> Legs:
         """Both retrieval legs' hits before fusion, for callers that re-score candidates (matching)."""
+        self._refresh()
         return self._retriever.legs(query, audience.filter(doc_types), depth=depth, dense_query=dense_query)
 
     def neighbours(
         self, text: str, audience: Audience, *, k: int, doc_types: Iterable[DocType] | None = None
     ) -> list[Hit]:
         """The ``k`` chunks nearest to ``text`` by meaning alone (similar patents, IPC votes)."""
+        self._refresh()
         return self._dense.search(text, k, audience.filter(doc_types))
 
     def records(self, doc_type: DocType, audience: Audience) -> list[Chunk]:
         """Every chunk of one type that ``audience`` may see (the filter runs in Chroma)."""
+        self._refresh()
         return list(self._dense.chunks(audience.filter([doc_type])))
 
     def get(self, doc_id: str, audience: Audience, doc_type: DocType | None = None) -> list[Chunk]:
@@ -109,11 +122,13 @@ class KnowledgeIndex:
         Empty when it does not exist *or* the audience may not see it: the two are
         deliberately indistinguishable.
         """
+        self._refresh()
         search_filter = audience.filter([doc_type] if doc_type else None)
         return [c for c in self._dense.find(doc_id) if search_filter.allows(c.metadata())]
 
     def document_frequency(self, term: str, audience: Audience) -> int:
         """In how many chunks the audience may see ``term`` occurs (never counts hidden text)."""
+        self._refresh()
         return self._keyword.document_frequency(term, audience.filter())
 
     def idf(self, term: str) -> float:
@@ -126,9 +141,38 @@ class KnowledgeIndex:
 
     def count(self) -> int:
         """How many chunks the index holds (for status lines; says nothing about their content)."""
+        self._refresh()
         return self._keyword.count()
 
     # -- writes: for the ingest pipeline ---------------------------------------------------
+    @contextmanager
+    def writing(self, *, wait: float = 0.0) -> Iterator[None]:
+        """Hold the data dir's write lock: one writer at a time, across processes.
+
+        Two ingests at once would each believe they own the chunks they wrote and the
+        next one would delete the other's as orphans. In server mode the lock is on this
+        machine's data dir only; run ingest from one machine.
+
+        :param wait: seconds to wait for another writer before giving up.
+        :raises IndexBusyError: another process still holds the lock after ``wait``.
+        """
+        with (self.data_dir / "write.lock").open("a") as lock:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise IndexBusyError(self.data_dir) from None
+                    time.sleep(0.2)
+            try:
+                self._refresh()  # write on top of what other writers left, not a stale copy
+                yield
+            finally:
+                self._bump_version()
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
     def write(self, chunks: Sequence[Chunk]) -> None:
         """Add or replace chunks in both stores (the keyword index is saved by :meth:`save`)."""
         self._dense.write(chunks)
@@ -169,9 +213,42 @@ class KnowledgeIndex:
         self._keyword = BM25Store(self.data_dir / "bm25")
         self._retriever = HybridRetriever(self._dense, self._keyword)
         self.manifest_path.unlink(missing_ok=True)
+        self._bump_version()
 
     def close(self) -> None:
+        self._dense.close()
         self.embeddings.close()
+
+    def _open_stores(self) -> None:
+        self._dense = self._open_dense()
+        self._keyword = BM25Store(self.data_dir / "bm25")
+        self._retriever = HybridRetriever(self._dense, self._keyword)
+
+    @property
+    def _version_path(self) -> Path:
+        return self.data_dir / "index.version"
+
+    def _read_version(self) -> str:
+        try:
+            return self._version_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return ""
+
+    def _bump_version(self) -> None:
+        """Tell other processes the index changed (write-then-rename: never half written)."""
+        token = uuid.uuid4().hex
+        tmp = self._version_path.with_suffix(".tmp")
+        tmp.write_text(token, encoding="utf-8")
+        os.replace(tmp, self._version_path)
+        self._version = token
+
+    def _refresh(self) -> None:
+        """Reopen the stores when another process changed the index since they were opened."""
+        version = self._read_version()
+        if version != self._version:
+            self._version = version
+            self._dense.close()
+            self._open_stores()
 
     def _open_dense(self) -> ChromaStore:
         s = self.settings

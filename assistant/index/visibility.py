@@ -24,7 +24,16 @@ from typing import Any
 
 from assistant.records import DocType, Visibility
 
-__all__ = ["Audience", "Role", "SearchFilter"]
+__all__ = ["Audience", "Role", "SearchFilter", "document_visibility"]
+
+# What a document is when its file does not say: fail closed for unpublished inventions,
+# whatever the file kind (a .txt or .docx in disclosures/ has no front matter to say it).
+UNSTATED_VISIBILITY = {DocType.DISCLOSURE: Visibility.CONFIDENTIAL}
+
+
+def document_visibility(stated: Visibility | None, doc_type: DocType) -> Visibility:
+    """The visibility a document is indexed with: what its metadata states, else its type's default."""
+    return stated if stated is not None else UNSTATED_VISIBILITY.get(doc_type, Visibility.PUBLIC)
 
 
 class Role(StrEnum):

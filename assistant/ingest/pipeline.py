@@ -44,7 +44,7 @@ from assistant.records import Chunk, DocType, FileError, IngestReport
 __all__ = ["FOLDER_TYPES", "Ingestor", "Progress", "discover", "reconcile"]
 
 # Bump when loading or splitting changes, so every file is re-chunked once.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"  # 3: chunk ids cover metadata; unstated disclosures are confidential
 
 LOADERS: tuple[Loader, ...] = (
     MarkdownLoader(),
@@ -68,6 +68,7 @@ FOLDER_TYPES = {
     "faq": DocType.FAQ,
 }
 SKIPPED_NAMES = {"README.md", "SOURCES.md"}  # documentation of a folder, not knowledge
+SYMLINK_REFUSED = "符号链接不会被索引（请直接给出文件所在的文件夹）"
 
 
 class Progress(Protocol):
@@ -93,19 +94,22 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, Path]], list[FileE
 
     Folders are walked recursively; hidden files, README.md and files of unknown kinds
     inside folders are skipped. A file named explicitly must be of a known kind.
+    Symbolic links are never followed: a link can make a confidential file look like a
+    public policy of another folder, or pull a system file into the index.
     """
     found: list[tuple[Path, Path]] = []
     errors: list[FileError] = []
     for path in paths:
-        if path.is_dir():
+        if path.is_symlink():
+            errors.append(FileError(str(path), SYMLINK_REFUSED))
+        elif path.is_dir():
             for file in sorted(path.rglob("*")):
                 relative = file.relative_to(path)
-                if (
-                    file.is_file()
-                    and file.suffix.lower() in LOADER_BY_SUFFIX
-                    and file.name not in SKIPPED_NAMES
-                    and not any(part.startswith((".", "_")) for part in relative.parts)
-                ):
+                if any(part.startswith((".", "_")) for part in relative.parts):
+                    continue
+                if file.is_symlink():
+                    errors.append(FileError(str(file), SYMLINK_REFUSED))
+                elif file.is_file() and file.suffix.lower() in LOADER_BY_SUFFIX and file.name not in SKIPPED_NAMES:
                     found.append((file, path))
         elif path.is_file():
             if path.suffix.lower() not in LOADER_BY_SUFFIX:
@@ -127,6 +131,14 @@ def doc_type_for(file: Path, root: Path, override: DocType | None) -> DocType | 
         if folder.lower() in FOLDER_TYPES:
             return FOLDER_TYPES[folder.lower()]
     return None
+
+
+def manifest_key(file: Path, root: Path) -> str:
+    """A file's key in the manifest: the folder given (resolved) plus the file's own relative path.
+
+    The file itself is not resolved, so a link could never alias another file's entry.
+    """
+    return str(root.resolve() / file.relative_to(root))
 
 
 def reconcile(index: KnowledgeIndex, manifest: Manifest) -> int:
@@ -164,6 +176,7 @@ class Ingestor:
         reset: bool = False,
         prune: bool = False,
         progress: Progress | None = None,
+        wait: float = 0.0,
     ) -> IngestReport:
         """Index ``paths`` (files or folders); see the module docstring for guarantees.
 
@@ -172,8 +185,22 @@ class Ingestor:
         :param prune: remove files from the index that no longer exist or were not found
             under the given folders.
         :param progress: told how many chunks must be embedded, then each step.
+        :param wait: seconds to wait while another process is writing the index.
         :raises ConfigError: the index was built with another embedding model.
+        :raises IndexBusyError: another process is still writing after ``wait``.
         """
+        with self.index.writing(wait=wait):
+            return self._ingest(paths, doc_type=doc_type, reset=reset, prune=prune, progress=progress)
+
+    def _ingest(
+        self,
+        paths: Sequence[Path],
+        *,
+        doc_type: DocType | None,
+        reset: bool,
+        prune: bool,
+        progress: Progress | None,
+    ) -> IngestReport:
         if reset:
             self.index.clear()
         manifest = Manifest.load(self.index.manifest_path)
@@ -187,7 +214,7 @@ class Ingestor:
         files, errors = discover(paths)
         plans, unchanged = self._plan(files, manifest, doc_type, errors)
         if prune:
-            removed += self._prune(manifest, {str(f.resolve()) for f, _ in files}, [p for p in paths if p.is_dir()])
+            removed += self._prune(manifest, {manifest_key(f, r) for f, r in files}, [p for p in paths if p.is_dir()])
 
         new_total = sum(len(p.chunks) for p in plans)
         if progress:
@@ -221,7 +248,7 @@ class Ingestor:
         plans: list[_Plan] = []
         unchanged = 0
         for file, root in files:
-            key = str(file.resolve())
+            key = manifest_key(file, root)
             kind = doc_type_for(file, root, override)
             fingerprint = _fingerprint(file, kind)
             entry = manifest.files.get(key)

@@ -63,7 +63,7 @@ class RecordSchema(BaseModel):
 
     id: str | None = None
     title: str = ""
-    visibility: Visibility = Field(default=Visibility.PUBLIC, validation_alias=_names("visibility", "可见性"))
+    visibility: Visibility | None = Field(default=None, validation_alias=_names("visibility", "可见性"))
 
     doc_type: ClassVar[DocType]
     # Fields whose presence makes a row a searchable document.

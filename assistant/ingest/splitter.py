@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.index.visibility import document_visibility
 from assistant.records import Chunk, SourceDocument
 
 __all__ = ["DEFAULT_MAX_TOKENS", "DEFAULT_OVERLAP_TOKENS", "ChineseSplitter", "count_tokens", "split_sentences"]
@@ -108,6 +109,7 @@ class ChineseSplitter:
                 sections = list(_markdown_sections(text, document.title))
             else:
                 sections = [_Section("", document.title, text)]
+        visibility = document_visibility(document.visibility, document.doc_type)
         chunks: list[Chunk] = []
         seen: set[str] = set()
         for section in sections:
@@ -126,7 +128,7 @@ class ChineseSplitter:
                         source=document.source,
                         locator=locator,
                         text=piece,
-                        visibility=document.visibility,
+                        visibility=visibility,
                         context=section.context,
                         meta=document.meta,
                     )

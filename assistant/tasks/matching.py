@@ -222,7 +222,6 @@ class Matcher:
         return Match(chunk, score, parts, tuple(reasons))
 
 
-
 def _terms(chunk: Chunk) -> Terms:
     """The record whose stated terms a chunk carries: a patent or a demand (disclosures state none)."""
     record = parse_record(chunk)

@@ -58,8 +58,9 @@ class MarkdownLoader:
             raise CorruptFileError(ref.path, "文件没有正文")
         heading = H1.search(body)
         title = str(front.pop("title", "") or (heading.group(1) if heading else ref.path.stem))
+        stated = front.pop("visibility", None)
         try:
-            visibility = Visibility(str(front.pop("visibility", "public")).strip().lower())
+            visibility = Visibility(str(stated).strip().lower()) if stated is not None else None
         except ValueError:
             raise CorruptFileError(ref.path, "visibility 只能是 public、internal 或 confidential") from None
         doc_type = ref.doc_type
