@@ -85,7 +85,7 @@ class ChromaStore:
         A reader reopens after another process wrote: without this, the cached vector
         index would still hold (or lack) the other process's chunks.
         """
-        self._client.close()
+        self._client.close()  # type: ignore[attr-defined]  # on Client, not on the ClientAPI protocol
 
     def write(self, chunks: Sequence[Chunk]) -> int:
         for start in range(0, len(chunks), WRITE_BATCH):
