@@ -45,6 +45,10 @@ class Settings(BaseSettings):
 
     user: str | None = Field(default=None, description="Researcher id: sees their own disclosures.")
 
+    # One file's bounds: embedding runs at ~10 chunks/s on two cores, so a 50 MB table would take hours.
+    max_file_mb: float = Field(default=20.0, gt=0, description="Largest file ingest accepts, in MB.")
+    max_rows: int = Field(default=20_000, ge=1, description="Most rows one table file may have.")
+
     openai_api_key: str | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "KEZHUAN_OPENAI_API_KEY")
     )

@@ -69,6 +69,8 @@ FOLDER_TYPES = {
 }
 SKIPPED_NAMES = {"README.md", "SOURCES.md"}  # documentation of a folder, not knowledge
 SYMLINK_REFUSED = "符号链接不会被索引（请直接给出文件所在的文件夹）"
+TOO_LARGE = "文件过大（{size:.1f} MB，上限 {limit:g} MB；可用 KEZHUAN_MAX_FILE_MB 调整），未索引"
+TOO_MANY_ROWS = "表格行数过多（{rows} 行，上限 {limit} 行；可用 KEZHUAN_MAX_ROWS 调整），未索引"
 
 
 class Progress(Protocol):
@@ -247,7 +249,12 @@ class Ingestor:
     ) -> tuple[list[_Plan], int]:
         plans: list[_Plan] = []
         unchanged = 0
+        limits = self.index.settings
         for file, root in files:
+            size_mb = file.stat().st_size / 2**20
+            if size_mb > limits.max_file_mb:  # embedding costs ~10 chunks/s: refuse before hours of work
+                errors.append(FileError(str(file), TOO_LARGE.format(size=size_mb, limit=limits.max_file_mb)))
+                continue
             key = manifest_key(file, root)
             kind = doc_type_for(file, root, override)
             fingerprint = _fingerprint(file, kind)
@@ -263,6 +270,9 @@ class Ingestor:
                 continue
             except Exception as exc:
                 errors.append(FileError(str(file), f"无法读取：{type(exc).__name__}: {exc}"))
+                continue
+            if sum(d.is_record for d in documents) > limits.max_rows:
+                errors.append(FileError(str(file), TOO_MANY_ROWS.format(rows=len(documents), limit=limits.max_rows)))
                 continue
             plan = _Plan(ref, key, fingerprint)
             seen_ids: dict[str, str] = {}

@@ -129,3 +129,19 @@ def test_a_reader_sees_another_process_delete_and_add(make_settings, tmp_path: P
     for mode in FusionMode:
         titles = [h.chunk.title for h in reader.search("赋权规定", OFFICER, top_k=3, mode=mode)]
         assert titles == ["新规定"], (mode, titles)
+
+
+def test_oversized_files_and_tables_are_refused_with_a_message(make_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "kb" / "patents"
+    folder.mkdir(parents=True)
+    rows = "".join(f"CN2099{n:08d}.1,一种示例装置{n},示例摘要{n}\n" for n in range(30))
+    (folder / "many.csv").write_text("申请号,名称,摘要\n" + rows, encoding="utf-8")
+    (folder / "big.md").write_text("# 大文件\n\n" + "成果转化。" * 40_000, encoding="utf-8")  # ~0.6 MB
+    (folder / "small.csv").write_text("申请号,名称,摘要\nCN209900000001.1,一种示例阀门,示例摘要\n", encoding="utf-8")
+    index = KnowledgeIndex(make_settings(max_file_mb=0.5, max_rows=20))
+    report = Ingestor(index).ingest([tmp_path / "kb"])
+    messages = {Path(e.path).name: e.error for e in report.errors}
+    assert set(messages) == {"many.csv", "big.md"}
+    assert "30 行" in messages["many.csv"] and "KEZHUAN_MAX_ROWS" in messages["many.csv"]
+    assert "上限 0.5 MB" in messages["big.md"]
+    assert report.files_indexed == 1  # the small file is indexed all the same
