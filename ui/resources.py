@@ -18,6 +18,14 @@ from assistant.tasks.qa import QuestionAnswerer
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 ROLE_LABELS = {Role.RESEARCHER: "科研人员", Role.OFFICER: "成果转化专员", Role.ENTERPRISE: "企业"}
+DOC_TYPE_LABELS = {
+    DocType.POLICY: "政策法规",
+    DocType.FAQ: "常见问题",
+    DocType.PATENT: "专利成果",
+    DocType.DEMAND: "企业需求",
+    DocType.AGENCY: "服务机构",
+    DocType.DISCLOSURE: "成果披露",
+}
 
 
 @st.cache_resource(show_spinner="正在加载索引与向量模型…")

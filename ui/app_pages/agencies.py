@@ -5,6 +5,7 @@ import streamlit as st
 from assistant.errors import KezhuanError
 from assistant.index.visibility import Audience
 from assistant.tasks.agencies import CRITERIA, list_agencies, recommend_agencies
+from ui.markup import md
 from ui.resources import ensure_index
 
 ANY = "不限"
@@ -61,7 +62,7 @@ else:
     )
     agency = next(a for a in shown if a.id == picked)
     st.markdown(
-        f"**{agency.name}**（{'白名单机构' if agency.whitelisted else '不在白名单内'}）综合评分 {agency.overall:.1f}"
+        f"**{md(agency.name)}**（{'白名单机构' if agency.whitelisted else '不在白名单内'}）综合评分 {agency.overall:.1f}"
     )
     st.bar_chart(
         {"条件": [label for _, label in CRITERIA], "得分": [agency.scores.get(label, 0.0) for _, label in CRITERIA]},
@@ -87,5 +88,5 @@ if asked:
         st.info("白名单中没有合适的机构。")
     for number, agency in enumerate(recommended or [], start=1):
         with st.container(border=True):
-            st.markdown(f"**{number}. {agency.name}**　`{agency.id}`")
-            st.markdown("\n".join(f"- {reason}" for reason in agency.reasons))
+            st.markdown(f"**{number}. {md(agency.name)}**　编号 {md(agency.id)}")
+            st.markdown("\n".join(f"- {md(reason)}" for reason in agency.reasons))

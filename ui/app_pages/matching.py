@@ -7,6 +7,7 @@ import streamlit as st
 from assistant.errors import KezhuanError
 from assistant.index.visibility import Role
 from assistant.tasks.matching import MatchResult
+from ui.markup import md
 from ui.resources import ensure_index, get_matcher, list_records, pick_audience
 
 ensure_index()
@@ -22,9 +23,9 @@ def show(result: MatchResult) -> None:
         st.info("没有找到匹配项。")
     for number, match in enumerate(result.matches, start=1):
         with st.container(border=True):
-            st.markdown(f"**{number}. {match.chunk.title}**　`{match.chunk.doc_id}`")
+            st.markdown(f"**{number}. {md(match.chunk.title)}**　编号 {md(match.chunk.doc_id)}")
             st.progress(min(max(match.score, 0.0), 1.0), text=f"匹配度 {match.score:.2f}")
-            st.markdown("\n".join(f"- {reason}" for reason in match.reasons))
+            st.markdown("\n".join(f"- {md(reason)}" for reason in match.reasons))
 
 
 def run_and_show(key: str, call: Callable[[], MatchResult] | None) -> None:

@@ -4,7 +4,8 @@ import streamlit as st
 
 from assistant.errors import KezhuanError
 from assistant.query import clean_query
-from ui.resources import ensure_index, pick_audience
+from ui.markup import cite, md
+from ui.resources import DOC_TYPE_LABELS, ensure_index, pick_audience
 
 st.title("科转助手 · 知识检索")
 st.caption("检索政策指南、法规条文、样例专利、服务机构与企业需求。")
@@ -22,6 +23,6 @@ if query:
     if not hits:
         st.info("没有找到相关内容。")
     for number, hit in enumerate(hits, start=1):
-        with st.expander(f"[{number}] {hit.chunk.title} · {hit.chunk.locator}", expanded=number <= 3):
-            st.write(hit.chunk.text)
-            st.caption(f"{hit.chunk.doc_type.value} · {hit.chunk.source} · 得分 {hit.score:.4f}")
+        with st.expander(md(f"[{number}] {cite(hit.chunk)}"), expanded=number <= 3):
+            st.text(hit.chunk.text)
+            st.caption(f"{DOC_TYPE_LABELS[hit.chunk.doc_type]} · 得分 {hit.score:.4f}")
