@@ -59,8 +59,7 @@ NEXT_STEP_AGENCIES = 3
 NEXT_STEP_ENTERPRISES = 3
 AGENCY_SERVICES = ("专利代理", "价值评估", "技术咨询", "知识产权运营")
 DRAFTS_FOLDER = "disclosures"  # under the data dir
-PRIVATE_FOLDER = 0o700  # drafts are unpublished inventions: only the service account reads them
-PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700  # drafts are unpublished inventions: only the service account reads them (files 0600)
 
 # General TRL scale (NASA/GAO, as summarised in BRIEF.md §4.5), in plain words.
 TRL_MEANING = {
@@ -127,8 +126,11 @@ class DisclosureDraft:
         }
 
     def file_name(self) -> str:
-        """``<author>-<title>-<hash>.md``: slugs only, so no input can name a folder; the hash
-        of author and title keeps two drafts apart when their slugs coincide."""
+        """The stored file's name, ``<author>-<title>-<hash>.md``, made of slugs only.
+
+        No input can name a folder or a parent; the hash of author and title keeps two drafts
+        apart when their slugs coincide (``r.zhang`` and ``r-zhang``).
+        """
         digest = hashlib.sha256(f"{self.form.author}\n{self.form.title}".encode()).hexdigest()[:8]
         return f"{slug(self.form.author, fallback='author')}-{slug(self.form.title, fallback='draft')}-{digest}.md"
 
@@ -288,7 +290,7 @@ class DisclosureDrafter:
 
 def _write_private(path: Path, text: str) -> None:
     """Replace ``path`` atomically with ``text``, readable by its owner only (0600)."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".draft-", suffix=".tmp")  # created 0600
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".draft-", suffix=".tmp")  # always 0600
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)
@@ -296,7 +298,6 @@ def _write_private(path: Path, text: str) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
-    path.chmod(PRIVATE_FILE)
 
 
 def _restore(path: Path, previous: str | None) -> None:
