@@ -1,7 +1,8 @@
 """The ``kezhuan`` command line. Its JSON shapes and exit codes are a contract (DESIGN.md).
 
-Exit codes: 0 success; 1 partial failure (some files failed, the rest were indexed);
-2 bad usage or bad input, with one line on stderr naming the problem.
+Exit codes: 0 success; 1 partial failure (some files failed, the rest were indexed; a disclosure
+draft was written out but could not be stored); 2 bad usage or bad input, with one line on stderr
+naming the problem.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from assistant.errors import KezhuanError
 
 if TYPE_CHECKING:
     from assistant.index.visibility import Audience
-    from assistant.report.documents import BriefingFormat
+    from assistant.tasks.briefing_document import BriefingFormat
 
 __all__ = ["app", "main"]
 
@@ -264,10 +265,15 @@ def disclose(
     output: Annotated[Path | None, typer.Option("-o", help="输出文件（默认：Markdown 打印到标准输出）。")] = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="不把草稿存入索引。")] = False,
 ) -> None:
-    """起草科技成果披露摘要：校验表单、相似专利、IPC 建议、需关注事项与下一步建议。"""
+    """起草科技成果披露摘要：校验表单、相似专利、IPC 建议、需关注事项与下一步建议。
+
+    草稿已输出但未能存入索引时，退出码为 1。
+    """
+    from assistant.errors import DisclosureFormError, StoreError
     from assistant.index.knowledge_index import KnowledgeIndex
     from assistant.index.visibility import Audience, Role
-    from assistant.tasks.disclosure import DisclosureDrafter, DisclosureFormError, parse_form
+    from assistant.tasks.disclosure import DisclosureDrafter
+    from assistant.tasks.disclosure_form import parse_form
 
     if output_format not in ("md", "docx"):
         _fail("--format 只能是 md 或 docx")
@@ -276,17 +282,19 @@ def disclose(
     if not form.is_file():
         _fail(f"找不到披露表：{form}")
     try:
-        parsed = parse_form(form.read_text(encoding="utf-8"))
+        parsed = parse_form(form.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        _fail(f"披露表不是 UTF-8 编码的文本：{form}；请另存为 UTF-8 后重试")
     except DisclosureFormError as exc:
         for name, problem in exc.problems.items():
-            typer.echo(f"错误：{name}：{problem}", err=True)
+            typer.echo(f"错误：{exc.label(name)}（{name}）：{problem}", err=True)
         raise typer.Exit(2) from None
     from assistant.generate.llm import make_chat_model
 
     settings = Settings()
     llm = _guard(lambda: make_chat_model(settings)) if settings.llm_enabled else None
     drafter = DisclosureDrafter(_guard(lambda: KnowledgeIndex(settings)), llm=llm)
-    draft = _guard(lambda: drafter.draft(parsed, Audience(Role.RESEARCHER, parsed.author), store=not no_store))
+    draft = _guard(lambda: drafter.draft(parsed, Audience(Role.RESEARCHER, parsed.author), store=False))
     if output_format == "docx":
         assert output is not None
         draft.save_docx(output)
@@ -296,8 +304,14 @@ def disclose(
         typer.echo(f"已写入 {output}", err=True)
     else:
         typer.echo(draft.markdown())
-    if draft.stored_as:
-        typer.echo(f"草稿已作为保密文档存入索引（仅 {parsed.author} 与转化专员可见）：{draft.stored_as}", err=True)
+    if no_store:
+        return
+    try:
+        stored = drafter.store(draft)
+    except StoreError as exc:  # the draft is out, only the storing failed: a partial failure
+        typer.echo(f"错误：{exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"草稿已作为保密文档存入索引（仅 {parsed.author} 与转化专员可见）：{stored}", err=True)
 
 
 @app.command()
@@ -353,8 +367,8 @@ def brief(
 
     from assistant.generate.llm import make_chat_model
     from assistant.index.knowledge_index import KnowledgeIndex
-    from assistant.report.documents import default_stem, save_briefing
     from assistant.tasks.briefing import Briefer, BriefingRequest
+    from assistant.tasks.briefing_document import default_stem, save_briefing
 
     fmt = _briefing_format(output_format, output)
     request = BriefingRequest(
@@ -396,7 +410,7 @@ def brief(
 
 def _briefing_format(option: str | None, output: Path | None) -> BriefingFormat:
     """--format, else the output file's suffix, else Markdown; a contradiction is an error."""
-    from assistant.report.documents import BriefingFormat
+    from assistant.tasks.briefing_document import BriefingFormat
 
     formats = {f.value for f in BriefingFormat}
     suffix = output.suffix.lstrip(".").lower() if output else ""

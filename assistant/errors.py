@@ -7,7 +7,8 @@ The hierarchy::
     │   └── EmbeddingsUnavailableError  the embedding model cannot load
     ├── InputError                     the user gave something we cannot use
     │   ├── EmptyQueryError
-    │   └── QueryTooLongError
+    │   ├── QueryTooLongError
+    │   └── DisclosureFormError        the disclosure form has problems (one per field)
     ├── IngestError                    one file could not be loaded (carries .path)
     │   ├── UnsupportedFileError
     │   ├── CorruptFileError
@@ -24,11 +25,13 @@ file never stops the others.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 __all__ = [
     "ConfigError",
     "CorruptFileError",
+    "DisclosureFormError",
     "EmbeddingsUnavailableError",
     "EmptyQueryError",
     "EncodingError",
@@ -74,6 +77,26 @@ class EmptyQueryError(InputError):
 
 class QueryTooLongError(InputError):
     """The query exceeds the hard limit even after truncation was offered."""
+
+
+class DisclosureFormError(InputError):
+    """The disclosure form has problems: ``problems`` maps each field's name to one message.
+
+    :param labels: the Chinese label of each field name, used in the messages.
+    """
+
+    def __init__(self, problems: dict[str, str], labels: Mapping[str, str]) -> None:
+        self.problems = problems
+        self.labels = dict(labels)
+        listed = "；".join(f"{self.label(name)}（{name}）：{problem}" for name, problem in problems.items())
+        super().__init__(f"披露表有 {len(problems)} 处问题：{listed}")
+
+    def label(self, name: str) -> str:
+        return self.labels.get(name, name)
+
+    def messages(self) -> list[str]:
+        """One line per field: "成果名称：必填"."""
+        return [f"{self.label(name)}：{problem}" for name, problem in self.problems.items()]
 
 
 class IngestError(KezhuanError):

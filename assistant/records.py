@@ -109,8 +109,13 @@ class Chunk:
 
     @cached_property
     def id(self) -> str:
-        """Stable for the same text *and* metadata, so a changed visibility, owner or title is rewritten on ingest."""
-        return content_hash(json.dumps(self.metadata(), sort_keys=True, ensure_ascii=False))[:24]
+        """Stable for the same text *and* metadata, so a changed visibility, owner or title is rewritten on ingest.
+
+        The source path is left out: the same record found in two files is one chunk, and
+        ingest reports the second file instead of indexing the record twice.
+        """
+        identity = {k: v for k, v in self.metadata().items() if k != "source"}
+        return content_hash(json.dumps(identity, sort_keys=True, ensure_ascii=False))[:24]
 
     @property
     def index_text(self) -> str:

@@ -18,8 +18,8 @@ from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience, Role
 from assistant.ingest.pipeline import Ingestor
 from assistant.records import DocType
-from assistant.report.documents import save_briefing
 from assistant.tasks.briefing import MATCH_THRESHOLD, Briefer, BriefingRequest
+from assistant.tasks.briefing_document import save_briefing
 
 KNOWLEDGE = Path(__file__).resolve().parents[1] / "knowledge"
 TOPICS = ("人工智能领域可转化成果", "锂电池相关成果", "存量专利盘活进展")

@@ -1,1 +1,5 @@
-"""Rendering of briefings: charts (PNG), Markdown and Word documents."""
+"""Documents: a neutral document model, one Markdown writer, one Word writer, charts, file-name slugs.
+
+Tasks build a :class:`~assistant.report.document.Document` from their results; this package
+writes it and never imports a task.
+"""

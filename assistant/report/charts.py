@@ -7,18 +7,35 @@ registered once; any CJK font already on the system is used first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from assistant.tasks.briefing_figures import Chart
-
-__all__ = ["chart_font", "render_chart", "render_charts"]
+__all__ = ["ChartData", "chart_font", "render_chart", "render_charts"]
 
 SYSTEM_CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei")
 BUNDLED_FONT = "NotoSansCJKsc-Regular.otf"
 FIGURE_SIZE = (9.0, 3.8)  # one size for all, so their text matches side by side in a document
 PALETTE = ("#2f6db5", "#e8833a", "#4aa564", "#c9423f", "#8a63b8", "#8c6d4f", "#d279b5")
+
+
+class ChartData(Protocol):
+    """The data of a bar chart, as any task gives it (the briefing's ``Chart`` is one).
+
+    A protocol rather than an import: the documents layer never imports a task.
+    """
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def categories(self) -> tuple[str, ...]: ...
+    @property
+    def series(self) -> dict[str, tuple[int, ...]]: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def stacked(self) -> bool: ...
 
 
 @lru_cache(maxsize=1)
@@ -37,7 +54,7 @@ def chart_font() -> str:
     return font_manager.FontProperties(fname=path).get_name()
 
 
-def render_chart(chart: Chart, path: Path) -> Path:
+def render_chart(chart: ChartData, path: Path) -> Path:
     """Draw ``chart`` into a PNG at ``path``."""
     import matplotlib
 
@@ -61,7 +78,7 @@ def render_chart(chart: Chart, path: Path) -> Path:
     return path
 
 
-def _stacked_bars(axes: Any, chart: Chart) -> list[int]:
+def _stacked_bars(axes: Any, chart: ChartData) -> list[int]:
     """Stacked bars with each stack's total above it; returns the totals."""
     bottom = [0] * len(chart.categories)
     for n, (name, values) in enumerate(chart.series.items()):
@@ -73,7 +90,7 @@ def _stacked_bars(axes: Any, chart: Chart) -> list[int]:
     return bottom
 
 
-def _grouped_bars(axes: Any, chart: Chart) -> list[int]:
+def _grouped_bars(axes: Any, chart: ChartData) -> list[int]:
     """Bars side by side within each category, each with its count; returns the heights."""
     width = 0.8 / len(chart.series)
     for n, (name, values) in enumerate(chart.series.items()):
@@ -84,7 +101,7 @@ def _grouped_bars(axes: Any, chart: Chart) -> list[int]:
     return [v for values in chart.series.values() for v in values]
 
 
-def render_charts(charts: list[Chart], folder: Path) -> list[Path]:
+def render_charts(charts: Sequence[ChartData], folder: Path) -> list[Path]:
     """Each chart as ``folder/chart-N.png`` (folder created)."""
     folder.mkdir(parents=True, exist_ok=True)
     return [render_chart(chart, folder / f"chart-{n}.png") for n, chart in enumerate(charts, start=1)]

@@ -2,8 +2,8 @@
 
 A researcher fills a 科技成果披露表 (fields after BRIEF.md §3.5). The workflow:
 
-1. validates it (pydantic): required fields, contribution shares adding up to 100,
-   dates — every problem reported once, per field;
+1. validates it (:mod:`~assistant.tasks.disclosure_form`): required fields, length limits,
+   contribution shares adding up to 100, dates — every problem reported per field, in Chinese;
 2. drafts a 科技成果披露摘要 in the order a transfer office reads it, with a plain-language
    summary, the key innovations, the maturity and its TRL meaning, and a checklist of
    the questions the office will ask, each with its policy basis cited from the index;
@@ -11,48 +11,56 @@ A researcher fills a 科技成果披露表 (fields after BRIEF.md §3.5). The wo
    suggests IPC subclasses;
 4. suggests next steps: whitelisted agencies whose services fit, enterprises whose
    demands look related;
-5. stores the draft as a confidential ``disclosure`` document owned by its author.
+5. stores the draft as a confidential ``disclosure`` document owned by its author: a
+   Markdown file under ``<data dir>/disclosures/`` (folder 0700, file 0600) whose name is
+   built from slugs, with front matter written by a YAML library, then indexed. A draft
+   that is not indexed raises :class:`~assistant.errors.StoreError`: it is never reported
+   as stored.
+
+The draft is a neutral :class:`~assistant.report.document.Document`; the Markdown and
+Word writers of :mod:`assistant.report` write it.
 
 Usage example::
 
-    form = DisclosureForm.model_validate_json(Path("form.json").read_text())
-    draft = DisclosureDrafter(index).draft(form)
+    form = parse_form(Path("examples/disclosure-form.json").read_text(encoding="utf-8"))
+    draft = DisclosureDrafter(index).draft(form, Audience(Role.RESEARCHER, form.author))
     print(draft.markdown())
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
+import hashlib
+import os
 import re
-from dataclasses import dataclass, field
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
-from assistant.errors import InputError
+from assistant.errors import KezhuanError, StoreError
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.tokenizer import tokenize
 from assistant.index.visibility import Audience
 from assistant.ingest.pipeline import Ingestor
-from assistant.records import DocType, Hit
+from assistant.records import DocType, Hit, Visibility
+from assistant.report.document import Block, BulletList, Document, Paragraph, Section, Table
+from assistant.report.docx import write_docx
+from assistant.report.markdown import to_markdown
+from assistant.report.slug import slug
+from assistant.tasks.disclosure_form import DisclosureForm
 from assistant.tasks.fit import maturity_level
 from assistant.tasks.ipc import IpcSuggestion, suggest_ipc
 
-__all__ = [
-    "DisclosureDraft",
-    "DisclosureDrafter",
-    "DisclosureForm",
-    "DisclosureFormError",
-    "parse_form",
-    "polish_summary",
-]
+__all__ = ["DisclosureDraft", "DisclosureDrafter", "polish_summary"]
 
-SHARE_TOLERANCE = 0.01
 SIMILAR_PATENTS = 5
 NEXT_STEP_AGENCIES = 3
 NEXT_STEP_ENTERPRISES = 3
 AGENCY_SERVICES = ("专利代理", "价值评估", "技术咨询", "知识产权运营")
+DRAFTS_FOLDER = "disclosures"  # under the data dir
+STORE_WAIT_SECONDS = 60  # a draft waits for a running ingest instead of failing
+PRIVATE_FOLDER = 0o700  # drafts are unpublished inventions: only the service account reads them (files 0600)
 
 # General TRL scale (NASA/GAO, as summarised in BRIEF.md §4.5), in plain words.
 TRL_MEANING = {
@@ -66,136 +74,6 @@ TRL_MEANING = {
     8: "实际系统完成并通过试验鉴定",
     9: "实际系统经过成功运行验证",
 }
-
-
-class Inventor(BaseModel):
-    """A contributor and their agreed share of the achievement."""
-
-    name: str = Field(min_length=1)
-    share: float = Field(gt=0, le=100, description="贡献比例（%）")
-    department: str = ""
-
-
-class Publication(BaseModel):
-    """A paper, talk, thesis or preprint that made (or will make) the work public."""
-
-    kind: str = Field(min_length=1, description="论文、会议报告、学位论文、预印本、展会……")
-    venue: str = ""
-    date: dt.date | None = None
-    status: Literal["已公开", "已投稿", "计划"]
-
-
-class ExistingIP(BaseModel):
-    number: str = Field(min_length=1)
-    status: str = ""
-
-
-class DisclosureForm(BaseModel):
-    """The disclosure form; field names are English, labels in ``FIELD_LABELS``."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    title: str = Field(min_length=2)
-    author: str = Field(min_length=1, description="提交人（研究人员编号），草稿归其所有")
-    inventors: list[Inventor] = Field(min_length=1)
-    shares_agreed: bool = True
-    achievement_type: Literal["专利", "软件著作权", "集成电路布图设计", "植物新品种", "生物医药新品种", "技术秘密"]
-    field: str = Field(min_length=2)
-    background: str = Field(min_length=10)
-    prior_art_shortcomings: str = Field(min_length=5)
-    problem: str = Field(min_length=5)
-    solution: str = Field(min_length=20)
-    innovations: list[str] = Field(min_length=1, max_length=3)
-    effects: str = Field(min_length=5)
-    indicators: str = ""
-    embodiment_data: str = ""
-    scenarios: str = Field(min_length=2)
-    maturity: str
-    funding_source: Literal["纵向", "横向", "自筹", "无"]
-    project_no: str = ""
-    publications: list[Publication] = Field(default_factory=list)
-    existing_ip: list[ExistingIP] = Field(default_factory=list)
-    transfer_mode: str = Field(min_length=2)
-    vesting_requested: bool = False
-    confidentiality: Literal["普通", "保密", "涉密"] = "保密"
-    planned_filing_date: dt.date | None = None
-
-    @field_validator("maturity")
-    @classmethod
-    def _known_maturity(cls, value: str) -> str:
-        if maturity_level(value) is None:
-            raise ValueError("请填写 TRL1–TRL9，或 研发中/样品/小试/中试/量产")
-        return value
-
-    @field_validator("innovations")
-    @classmethod
-    def _innovations_written(cls, value: list[str]) -> list[str]:
-        if any(not item.strip() for item in value):
-            raise ValueError("创新点不能为空")
-        return [item.strip() for item in value]
-
-    @model_validator(mode="after")
-    def _shares_and_project(self) -> DisclosureForm:
-        total = sum(i.share for i in self.inventors)
-        if abs(total - 100) > SHARE_TOLERANCE:
-            raise ValueError(f"inventors: 完成人贡献比例合计应为100%，现为{total:g}%")
-        if self.funding_source == "纵向" and not self.project_no:
-            raise ValueError("project_no: 纵向经费须填写项目编号")
-        return self
-
-
-FIELD_LABELS = {
-    "title": "成果名称", "author": "提交人", "inventors": "完成人", "achievement_type": "成果类型", "field": "技术领域",
-    "background": "背景技术", "prior_art_shortcomings": "现有技术缺陷", "problem": "要解决的问题", "solution": "技术方案",
-    "innovations": "关键创新点", "effects": "有益效果", "indicators": "技术指标", "embodiment_data": "实施例/实验数据",
-    "scenarios": "应用场景", "maturity": "成熟度",
-    "funding_source": "经费来源", "project_no": "项目编号", "publications": "公开情况", "existing_ip": "已有知识产权",
-    "transfer_mode": "拟转化方式", "confidentiality": "保密要求", "planned_filing_date": "拟申请日期",
-}  # fmt: skip
-
-
-class DisclosureFormError(InputError):
-    """The form has problems; ``problems`` maps each field to one readable message."""
-
-    def __init__(self, problems: dict[str, str]) -> None:
-        self.problems = problems
-        listed = "；".join(f"{FIELD_LABELS.get(k, k)}（{k}）：{v}" for k, v in problems.items())
-        super().__init__(f"披露表有 {len(problems)} 处问题：{listed}")
-
-
-def parse_form(data: dict[str, Any] | str) -> DisclosureForm:
-    """Validate a form given as a dict or JSON text.
-
-    :raises DisclosureFormError: with one message per field in error.
-    """
-    try:
-        if isinstance(data, str):
-            return DisclosureForm.model_validate_json(data)
-        return DisclosureForm.model_validate(data)
-    except ValidationError as exc:
-        problems: dict[str, str] = {}
-        for error in exc.errors():
-            location = [str(part) for part in error["loc"]]
-            message = str(error["msg"]).removeprefix("Value error, ")
-            if not location and ":" in message:  # a model-level check names its field itself
-                name, message = (part.strip() for part in message.split(":", 1))
-            else:
-                name = location[0] if location else "form"
-            problems.setdefault(name, _readable(error["type"], message))
-        raise DisclosureFormError(problems) from None
-
-
-def _readable(kind: str, message: str) -> str:
-    return {
-        "missing": "必填",
-        "string_too_short": "内容过短",
-        "too_short": "至少需要一项",
-        "too_long": "最多3项",
-        "literal_error": f"取值不在可选范围内（{message.split('Input should be ', 1)[-1]}）",
-        "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
-        "date_parsing": "日期格式应为 YYYY-MM-DD",
-        "extra_forbidden": "不是披露表的字段",
-    }.get(kind, message)
 
 
 @dataclass(frozen=True)
@@ -226,37 +104,36 @@ class DisclosureDraft:
     agencies: list[Hit]
     enterprises: list[Hit]
     stored_as: str = ""
-    sections: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    @property
+    def document(self) -> Document:
+        """The draft in reading order, for the Markdown and Word writers."""
+        return Document(f"科技成果披露摘要：{self.form.title}", _sections(self))
 
     def markdown(self) -> str:
-        lines = [f"# 科技成果披露摘要：{self.form.title}", ""]
-        for heading, blocks in self.sections:
-            lines += [f"## {heading}", "", *blocks, ""]
-        return "\n".join(lines).rstrip() + "\n"
+        return to_markdown(self.document)
 
     def save_docx(self, path: Path) -> Path:
         """Write the draft as a Word document with the same sections."""
-        import docx
+        return write_docx(self.document, path)
 
-        document = docx.Document()
-        document.add_heading(f"科技成果披露摘要：{self.form.title}", level=0)
-        for heading, blocks in self.sections:
-            document.add_heading(heading, level=1)
-            for block in blocks:
-                if block.startswith("- "):
-                    document.add_paragraph(_plain(block[2:]), style="List Bullet")
-                elif re.match(r"^\d+\. ", block):
-                    document.add_paragraph(_plain(block.split(". ", 1)[1]), style="List Number")
-                elif block.startswith("| ") and not set(block) <= set("|- "):
-                    document.add_paragraph(_plain(" ".join(c.strip() for c in block.strip("|").split("|"))))
-                elif not block.startswith("|"):
-                    document.add_paragraph(_plain(block))
-        document.save(str(path))
-        return path
+    def front_matter(self) -> dict[str, str]:
+        """What the index reads from the stored file: the draft is confidential to its author."""
+        return {
+            "title": f"{self.form.title}（披露摘要）",
+            "visibility": Visibility.CONFIDENTIAL.value,
+            "owner": self.form.author,
+            "issuer": self.form.author,
+        }
 
+    def file_name(self) -> str:
+        """The stored file's name, ``<author>-<title>-<hash>.md``, made of slugs only.
 
-def _plain(text: str) -> str:
-    return text.replace("**", "").replace("> ", "")
+        No input can name a folder or a parent; the hash of author and title keeps two drafts
+        apart when their slugs coincide (``r.zhang`` and ``r-zhang``).
+        """
+        digest = hashlib.sha256(f"{self.form.author}\n{self.form.title}".encode()).hexdigest()[:8]
+        return f"{slug(self.form.author, fallback='author')}-{slug(self.form.title, fallback='draft')}-{digest}.md"
 
 
 POLISH_PROMPT = """把下面这段科技成果披露摘要改写得更通顺、易懂，供转化办工作人员阅读。
@@ -299,6 +176,7 @@ class DisclosureDrafter:
 
         :param audience: whose view the draft is built from. The draft is stored for its
             author, so the caller passes the author's audience (a researcher), never a wider one.
+        :raises StoreError: ``store`` was asked and the draft could not be written or indexed.
         """
         text = f"{form.title}。{form.problem}。{form.solution}"
         draft = DisclosureDraft(
@@ -310,9 +188,8 @@ class DisclosureDrafter:
             agencies=self._agencies(form, audience),
             enterprises=self._enterprises(text, audience),
         )
-        draft.sections = _sections(draft)
         if store:
-            draft.stored_as = self._store(draft)
+            draft.stored_as = str(self.store(draft))
         return draft
 
     # -- parts -------------------------------------------------------------------------
@@ -380,18 +257,53 @@ class DisclosureDrafter:
     def _enterprises(self, text: str, audience: Audience) -> list[Hit]:
         return self.index.search(text, audience, top_k=NEXT_STEP_ENTERPRISES, doc_types=[DocType.DEMAND])
 
-    def _store(self, draft: DisclosureDraft) -> str:
-        folder = Path(self.index.data_dir) / "disclosures"
-        folder.mkdir(parents=True, exist_ok=True)
-        slug = re.sub(r"[^\w\u4e00-\u9fff-]+", "-", draft.form.title)[:40].strip("-")
-        path = folder / f"{draft.form.author}-{slug}.md"
-        front = (
-            f"---\ntitle: {draft.form.title}（披露摘要）\nvisibility: confidential\nowner: {draft.form.author}\n"
-            f"issuer: {draft.form.author}\n---\n"
-        )
-        path.write_text(front + draft.markdown(), encoding="utf-8")
-        Ingestor(self.index).ingest([path], doc_type=DocType.DISCLOSURE)
-        return str(path)
+    def store(self, draft: DisclosureDraft) -> Path:
+        """Write the draft under the data dir and index it; returns the file.
+
+        On failure the folder is left as it was (a previous draft of the same name restored).
+
+        :raises StoreError: the file cannot be written, or ingest did not index it.
+        """
+        folder = Path(self.index.data_dir) / DRAFTS_FOLDER
+        path = folder / draft.file_name()
+        text = to_markdown(draft.document, front_matter=draft.front_matter())
+        try:
+            folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+            folder.chmod(PRIVATE_FOLDER)
+            previous = path.read_text(encoding="utf-8") if path.exists() else None
+            _write_private(path, text)
+        except OSError as exc:
+            raise StoreError(f"草稿未能存入知识库：无法写入草稿文件夹（{exc.strerror or exc}）") from None
+        try:
+            report = Ingestor(self.index).ingest([path], doc_type=DocType.DISCLOSURE, wait=STORE_WAIT_SECONDS)
+        except KezhuanError as exc:
+            _restore(path, previous)
+            raise StoreError(f"草稿未能存入知识库：{exc}") from exc
+        if report.errors or report.files_indexed + report.files_unchanged != 1:
+            _restore(path, previous)
+            reason = report.errors[0].error if report.errors else "索引没有收录该文件"
+            raise StoreError(f"草稿未能存入知识库：{reason}")
+        return path
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Replace ``path`` atomically with ``text``, readable by its owner only (0600)."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".draft-", suffix=".tmp")  # always 0600
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+
+
+def _restore(path: Path, previous: str | None) -> None:
+    """Undo a store that failed: the earlier draft back, or no file at all."""
+    if previous is None:
+        path.unlink(missing_ok=True)
+    else:
+        _write_private(path, previous)
 
 
 def _first_sentence(text: str) -> str:
@@ -411,65 +323,86 @@ def _cite(hit: Hit | None) -> str:
     return f"（依据：《{hit.chunk.title}》{hit.chunk.locator}）" if hit else "（知识库中未找到依据，请咨询转化办）"
 
 
-def _sections(draft: DisclosureDraft) -> list[tuple[str, list[str]]]:
+def _bullets(items: list[str], empty: str) -> BulletList:
+    return BulletList(tuple(items or [empty]))
+
+
+def _sections(draft: DisclosureDraft) -> tuple[Section, ...]:
     form = draft.form
     level = maturity_level(form.maturity) or 0
     inventors = "；".join(f"{i.name}（{i.department or '—'}，{i.share:g}%）" for i in form.inventors)
-    basic = [
-        "| 项目 | 内容 |",
-        "|---|---|",
-        f"| 成果类型 | {form.achievement_type} |",
-        f"| 技术领域 | {form.field} |",
-        f"| 完成人及贡献比例 | {inventors} |",
-        f"| 经费来源 | {form.funding_source}{('（' + form.project_no + '）') if form.project_no else ''} |",
-        f"| 保密要求 | {form.confidentiality} |",
-    ]
+    basic = Table(
+        ("项目", "内容"),
+        [
+            ("成果类型", form.achievement_type),
+            ("技术领域", form.field),
+            ("完成人及贡献比例", inventors),
+            ("经费来源", f"{form.funding_source}{('（' + form.project_no + '）') if form.project_no else ''}"),
+            ("保密要求", form.confidentiality),
+        ],
+        widths=(0.25, 0.75),
+    )
     publications = [
-        f"- {p.kind}：{p.venue or '—'}，{p.status}{'，' + p.date.isoformat() if p.date else ''}"
+        f"{p.kind}：{p.venue or '—'}，{p.status}{'，' + p.date.isoformat() if p.date else ''}"
         for p in form.publications
     ]
-    ip = [f"- {i.number}：{i.status or '—'}" for i in form.existing_ip]
-    sections: list[tuple[str, list[str]]] = [
-        ("基本信息", basic),
-        ("一段话摘要", [draft.summary]),
-        ("关键创新点", [f"{n}. {item}" for n, item in enumerate(form.innovations, start=1)]),
-        ("背景与现有技术缺陷", [form.background, form.prior_art_shortcomings]),
-        ("技术方案", [form.solution]),
-        ("有益效果与技术指标", [form.effects] + ([form.indicators] if form.indicators else [])),
-        ("应用场景", [form.scenarios]),
+    ip = [f"{i.number}：{i.status or '—'}" for i in form.existing_ip]
+    maturity = (
+        f"{form.maturity}：约相当于 TRL{level}，即{TRL_MEANING.get(level, '—')}（TRL 对照为通用量表，仅供参考）。"
+    )
+    next_steps = [f"白名单服务机构：{h.chunk.title}（{h.chunk.meta.get('services', '')}）" for h in draft.agencies] + [
+        f"可能感兴趣的企业需求：{h.chunk.title}（{h.chunk.meta.get('enterprise', '')}，{h.chunk.doc_id}）"
+        for h in draft.enterprises
+    ]
+    sections: list[tuple[str, list[Block]]] = [
+        ("基本信息", [basic]),
+        ("一段话摘要", [Paragraph(draft.summary)]),
+        ("关键创新点", [BulletList(tuple(form.innovations), numbered=True)]),
+        ("背景与现有技术缺陷", [Paragraph(form.background), Paragraph(form.prior_art_shortcomings)]),
+        ("技术方案", [Paragraph(form.solution)]),
+        ("有益效果与技术指标", [Paragraph(text) for text in (form.effects, form.indicators) if text]),
+        ("应用场景", [Paragraph(form.scenarios)]),
+        ("成熟度", [Paragraph(maturity)]),
         (
-            "成熟度",
-            [
-                f"{form.maturity}：约相当于 TRL{level}，即{TRL_MEANING.get(level, '—')}（TRL 对照为通用量表，仅供参考）。"
-            ],
+            "知识产权与公开情况",
+            [BulletList(tuple((publications or ["尚无公开"]) + (ip or ["尚无已申请的知识产权"])))],
         ),
-        ("知识产权与公开情况", (publications or ["- 尚无公开"]) + (ip or ["- 尚无已申请的知识产权"])),
-        ("转化意向", [f"拟转化方式：{form.transfer_mode}；{'申请' if form.vesting_requested else '暂不申请'}赋权。"]),
+        (
+            "转化意向",
+            [Paragraph(f"拟转化方式：{form.transfer_mode}；{'申请' if form.vesting_requested else '暂不申请'}赋权。")],
+        ),
         (
             "转化办将关注的问题",
-            [f"- {item.issue}{_cite(item.basis)}" for item in draft.checklist] or ["- 暂未发现需要特别关注的问题。"],
+            [
+                _bullets(
+                    [f"{item.issue}{_cite(item.basis)}" for item in draft.checklist], "暂未发现需要特别关注的问题。"
+                )
+            ],
         ),
         (
             "相似专利（新颖性初步提示，并非检索报告）",
             [
-                f"- {s.title}（{s.doc_id}），相似度 {s.similarity:.2f}，共同术语：{'、'.join(s.shared_terms) or '—'}"
-                for s in draft.similar
-            ]
-            or ["- 索引中没有可比较的专利。"],
+                _bullets(
+                    [
+                        f"{s.title}（{s.doc_id}），相似度 {s.similarity:.2f}，共同术语：{'、'.join(s.shared_terms) or '—'}"
+                        for s in draft.similar
+                    ],
+                    "索引中没有可比较的专利。",
+                )
+            ],
         ),
         (
             "IPC 分类建议（供代理人参考）",
-            [f"- {s.code}：置信度 {s.confidence:.0%}，依据 {'、'.join(s.evidence) or '关键词'}" for s in draft.ipc]
-            or ["- 暂无建议。"],
+            [
+                _bullets(
+                    [
+                        f"{s.code}：置信度 {s.confidence:.0%}，依据 {'、'.join(s.evidence) or '关键词'}"
+                        for s in draft.ipc
+                    ],
+                    "暂无建议。",
+                )
+            ],
         ),
-        (
-            "下一步建议",
-            [f"- 白名单服务机构：{h.chunk.title}（{h.chunk.meta.get('services', '')}）" for h in draft.agencies]
-            + [
-                f"- 可能感兴趣的企业需求：{h.chunk.title}（{h.chunk.meta.get('enterprise', '')}，{h.chunk.doc_id}）"
-                for h in draft.enterprises
-            ]
-            or ["- 暂无建议。"],
-        ),
+        ("下一步建议", [_bullets(next_steps, "暂无建议。")]),
     ]
-    return sections
+    return tuple(Section(heading, tuple(blocks)) for heading, blocks in sections)

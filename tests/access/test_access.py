@@ -22,10 +22,11 @@ from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience, Role
 from assistant.ingest.pipeline import Ingestor
 from assistant.records import DocType
-from assistant.report.documents import briefing_markdown
 from assistant.tasks.agencies import list_agencies, recommend_agencies
 from assistant.tasks.briefing import Briefer, BriefingRequest
-from assistant.tasks.disclosure import DisclosureDrafter, parse_form
+from assistant.tasks.briefing_document import briefing_markdown
+from assistant.tasks.disclosure import DisclosureDrafter
+from assistant.tasks.disclosure_form import parse_form
 from assistant.tasks.ipc import suggest_ipc
 from assistant.tasks.matching import Matcher
 from assistant.tasks.qa import QuestionAnswerer

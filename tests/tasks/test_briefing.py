@@ -23,8 +23,8 @@ from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience, Role
 from assistant.records import Answer, DocType
 from assistant.report.charts import chart_font, render_chart
-from assistant.report.documents import briefing_markdown, save_briefing
 from assistant.tasks.briefing import MATCH_THRESHOLD, Briefer, Briefing, BriefingRequest, Chart
+from assistant.tasks.briefing_document import briefing_markdown, save_briefing
 from assistant.tasks.briefing_narrative import unsupported_numbers
 from assistant.tasks.qa import BRIEFING_PROGRESS, QuestionAnswerer
 from tests.conftest import REPO

@@ -1,8 +1,9 @@
-"""Disclosure drafting on the shipped knowledge base: validation, draft, docx, storage."""
+"""Disclosure drafting on the shipped knowledge base: draft, docx, storage (and its attacks)."""
 
 from __future__ import annotations
 
 import json
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -10,16 +11,22 @@ import docx
 import pytest
 
 from assistant.config import Settings
+from assistant.errors import DisclosureFormError, StoreError
 from assistant.generate.llm import make_chat_model
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience, Role
+from assistant.ingest.loaders.markdown import parse_front_matter
+from assistant.ingest.manifest import Manifest
 from assistant.ingest.pipeline import Ingestor
 from assistant.records import DocType
-from assistant.tasks.disclosure import DisclosureDrafter, DisclosureFormError, parse_form, polish_summary
+from assistant.report.markdown import to_markdown
+from assistant.tasks.disclosure import DisclosureDrafter, polish_summary
+from assistant.tasks.disclosure_form import parse_form
 from assistant.tasks.ipc import suggest_ipc, suggest_sections
 from tests.conftest import REPO
 from tests.openai_stub import OpenAIStub
 
+ZHOU = Audience(Role.RESEARCHER, "r-zhou")
 AUTHOR = Audience(Role.RESEARCHER, "r-zhang")  # the example form's author
 FORM = json.loads((REPO / "examples" / "disclosure-form.json").read_text(encoding="utf-8"))
 SECTIONS = (
@@ -37,33 +44,6 @@ SECTIONS = (
 
 def form(**changes: Any) -> dict[str, Any]:
     return {**FORM, **changes}
-
-
-class TestParseForm:
-    def test_example_form_is_valid(self) -> None:
-        parsed = parse_form(FORM)
-        assert parsed.inventors[0].share == 60 and parsed.publications[0].date.isoformat() == "2025-05-20"  # type: ignore[union-attr]
-
-    def test_each_problem_reported_once_per_field(self) -> None:
-        bad = form(title="", achievement_type="论文", maturity="快好了", innovations=["a", "b", "c", "d"])
-        bad["publications"] = [{"kind": "论文", "date": "2025-13-45", "status": "已公开"}]
-        with pytest.raises(DisclosureFormError) as info:
-            parse_form(bad)
-        problems = info.value.problems
-        assert set(problems) == {"title", "achievement_type", "maturity", "innovations", "publications"}
-        assert "TRL" in problems["maturity"] and "YYYY-MM-DD" in problems["publications"]
-        assert "成果名称" in str(info.value)
-
-    def test_shares_must_add_up_to_100(self) -> None:
-        bad = form(inventors=[{"name": "甲", "share": 50}, {"name": "乙", "share": 40}])
-        with pytest.raises(DisclosureFormError) as info:
-            parse_form(bad)
-        assert info.value.problems == {"inventors": "完成人贡献比例合计应为100%，现为90%"}
-
-    def test_vertical_funding_needs_project_number(self) -> None:
-        with pytest.raises(DisclosureFormError) as info:
-            parse_form(form(project_no=""))
-        assert "project_no" in info.value.problems
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +89,95 @@ class TestDisclosureDrafter:
 
         assert sees(Role.RESEARCHER, "r-zhou") and sees(Role.OFFICER, None)
         assert not sees(Role.RESEARCHER, "r-other") and not sees(Role.ENTERPRISE, "r-zhou")
+
+
+POLICY = "# 示例规定\n\n第一条 论文发表或会议报告前，应先提交专利申请，以免公开在先破坏新颖性。\n"
+
+
+@pytest.fixture
+def small_index(make_settings: Any, tmp_path: Path) -> KnowledgeIndex:
+    """A real index holding one policy: enough to draft, cheap to build per test."""
+    (tmp_path / "kb" / "policies").mkdir(parents=True)
+    (tmp_path / "kb" / "policies" / "rule.md").write_text(POLICY, encoding="utf-8")
+    index = KnowledgeIndex(make_settings())
+    assert not Ingestor(index).ingest([tmp_path / "kb"]).errors
+    return index
+
+
+def found_as(index: KnowledgeIndex, title: str, role: Role, user: str | None) -> list[str]:
+    """Titles of the disclosures a search for ``title`` shows to this role and user."""
+    hits = index.search(title, Audience(role, user), top_k=5, doc_types=[DocType.DISCLOSURE])
+    return [h.chunk.title for h in hits]
+
+
+def files_under(folder: Path) -> set[Path]:
+    return {p for p in folder.rglob("*") if p.is_file()}
+
+
+class TestStore:
+    @pytest.mark.parametrize("title", ["压电贴片: 一种低功耗测温方法", "[草稿] 压电贴片低功耗测温方法"])
+    def test_title_yaml_would_misread_is_stored_and_found_by_its_owner(
+        self, small_index: KnowledgeIndex, title: str
+    ) -> None:
+        draft = DisclosureDrafter(small_index).draft(parse_form(form(title=title, author="r-zhou")), ZHOU)
+        stored = Path(draft.stored_as)
+        assert stored.parent == small_index.data_dir / "disclosures"
+        assert f"{title}（披露摘要）" in found_as(small_index, title, Role.RESEARCHER, "r-zhou")
+        assert found_as(small_index, title, Role.OFFICER, None)
+        assert not found_as(small_index, title, Role.RESEARCHER, "r-other")
+        assert not found_as(small_index, title, Role.ENTERPRISE, "r-zhou")
+
+    def test_folder_is_private_to_the_service_account(self, small_index: KnowledgeIndex) -> None:
+        stored = Path(DisclosureDrafter(small_index).draft(parse_form(form(author="r-zhou")), ZHOU).stored_as)
+        assert stat.S_IMODE(stored.parent.stat().st_mode) == 0o700
+        assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+        assert [p.name for p in stored.parent.iterdir()] == [stored.name]  # no temporary file left
+
+    @pytest.mark.parametrize("author", ["../../escape", "/tmp/escape-abs", "r-evil\nvisibility: public"])
+    def test_hostile_author_is_refused_and_could_not_escape_or_publish_anyway(
+        self, small_index: KnowledgeIndex, tmp_path: Path, author: str
+    ) -> None:
+        with pytest.raises(DisclosureFormError) as info:
+            parse_form(form(author=author))
+        assert "提交人编号" in info.value.messages()[0]
+        # the store itself never trusts the id: a form that skipped validation stays inside and confidential
+        unchecked = parse_form(form(title="压电贴片测温方法", author="r-zhou")).model_copy(update={"author": author})
+        before = files_under(tmp_path) - files_under(small_index.data_dir)
+        stored = DisclosureDrafter(small_index).store(
+            DisclosureDrafter(small_index).draft(unchecked, ZHOU, store=False)
+        )
+        assert stored.parent == small_index.data_dir / "disclosures"
+        assert files_under(tmp_path) - files_under(small_index.data_dir) == before
+        assert not Path("/tmp/escape-abs").exists()
+        front, _ = parse_front_matter(stored.read_text(encoding="utf-8"), stored)
+        assert front["visibility"] == "confidential" and front["owner"] == author
+        assert not found_as(small_index, "压电贴片测温方法", Role.ENTERPRISE, None)
+
+    def test_store_refused_by_ingest_is_an_error_and_leaves_no_file(
+        self, small_index: KnowledgeIndex, tmp_path: Path
+    ) -> None:
+        drafter = DisclosureDrafter(small_index)
+        draft = drafter.draft(parse_form(form(author="r-zhou")), ZHOU, store=False)
+        elsewhere = tmp_path / "copy" / draft.file_name()  # the same file already indexed from another folder
+        elsewhere.parent.mkdir()
+        elsewhere.write_text(to_markdown(draft.document, front_matter=draft.front_matter()), encoding="utf-8")
+        assert not Ingestor(small_index).ingest([elsewhere], doc_type=DocType.DISCLOSURE).errors
+        with pytest.raises(StoreError, match=r"^草稿未能存入知识库：.*已由"):
+            drafter.store(draft)
+        assert not (small_index.data_dir / "disclosures" / draft.file_name()).exists()
+
+    def test_index_of_another_model_is_an_error(self, small_index: KnowledgeIndex) -> None:
+        manifest = Manifest.load(small_index.manifest_path)
+        manifest.embeddings = "another-model"
+        manifest.save()
+        with pytest.raises(StoreError, match=r"^草稿未能存入知识库：索引由向量模型 another-model 建立"):
+            DisclosureDrafter(small_index).draft(parse_form(form(author="r-zhou")), ZHOU)
+        assert not list((small_index.data_dir / "disclosures").iterdir())
+
+    def test_unwritable_folder_is_an_error(self, small_index: KnowledgeIndex) -> None:
+        (small_index.data_dir / "disclosures").write_text("不是文件夹", encoding="utf-8")
+        with pytest.raises(StoreError, match=r"^草稿未能存入知识库：无法写入草稿文件夹"):
+            DisclosureDrafter(small_index).draft(parse_form(form(author="r-zhou")), ZHOU)
 
 
 class TestIpc:

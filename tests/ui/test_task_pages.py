@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -71,6 +72,31 @@ def test_disclosure_page_validates_then_drafts(app: AppTest) -> None:
     assert len(app.get("download_button")) == 2
 
 
+def test_disclosure_page_reads_what_chinese_users_type(app: AppTest) -> None:
+    app.switch_page("app_pages/disclosure.py").run()
+    assert app.text_input(key="disclose_title").label == "成果名称（2–200字）"
+    assert app.text_area(key="disclose_solution").label == "技术方案（20–5000字）"
+    app.button(key="disclose_example").click().run()
+    app.text_area(key="disclose_inventors").input("张示例，６０，土木工程学院\n李示例、40、电子工程系")
+    app.text_area(key="disclose_publications").input("期刊论文，《储能科学与技术》，2025-03-15，已投稿")
+    app.button(key="FormSubmitter:disclose_form-生成披露摘要").click().run()
+    assert not app.exception and not app.error
+    preview = " ".join(m.value for m in app.markdown)
+    assert "期刊论文：《储能科学与技术》，已投稿，2025-03-15" in preview
+    assert "张示例（土木工程学院，60%）" in preview
+
+
+def test_disclosure_page_names_each_line_it_cannot_read(app: AppTest) -> None:
+    app.switch_page("app_pages/disclosure.py").run()
+    app.button(key="disclose_example").click().run()
+    app.text_area(key="disclose_inventors").input("张示例 60\n李示例，40")
+    app.text_area(key="disclose_publications").input("期刊论文，《储能科学与技术》，2025-03-15，投了")
+    app.button(key="FormSubmitter:disclose_form-生成披露摘要").click().run()
+    errors = [e.value for e in app.error]
+    assert "完成人：第1行：应为“姓名，贡献比例，院系”，各部分用逗号、顿号或分号分开（现为“张示例 60”）" in errors
+    assert "公开情况：第1行状态：应为已公开、已投稿、计划之一（现为“投了”）" in errors
+
+
 def test_search_page(app: AppTest) -> None:
     app.switch_page("app_pages/search.py").run()
     app.text_input(key="search_query").input("沪科规〔2023〕9号").run()
@@ -121,3 +147,34 @@ def test_agency_page_filters_charts_and_recommends_whitelisted_only(app: AppTest
     app.button(key="FormSubmitter:agency_recommend-推荐白名单机构").click().run()
     cards = [m.value for m in app.markdown if m.value.startswith("**") and "`A-" in m.value]
     assert cards and all(card.split("**")[1].split(". ", 1)[1] in whitelisted for card in cards)
+
+
+@pytest.fixture
+def unstorable_app(tmp_path: Path, embedding_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    """The app on a one-policy index whose drafts folder cannot be created (a file is in the way)."""
+    (tmp_path / "kb" / "policies").mkdir(parents=True)
+    (tmp_path / "kb" / "policies" / "rule.md").write_text(
+        "# 示例规定\n\n第一条 论文发表前应先申请专利。\n", encoding="utf-8"
+    )
+    index = KnowledgeIndex(Settings(data_dir=tmp_path / "data", cache_dir=embedding_cache))
+    assert not Ingestor(index).ingest([tmp_path / "kb"]).errors
+    index.close()
+    (tmp_path / "data" / "disclosures").write_text("不是文件夹", encoding="utf-8")
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "KEZHUAN_CHROMA_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("KEZHUAN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KEZHUAN_CACHE_DIR", str(embedding_cache))
+    st.cache_resource.clear()
+    yield AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    st.cache_resource.clear()
+
+
+def test_disclosure_page_says_when_the_draft_was_not_stored(unstorable_app: AppTest) -> None:
+    app = unstorable_app
+    app.switch_page("app_pages/disclosure.py").run()
+    app.button(key="disclose_example").click().run()
+    app.button(key="FormSubmitter:disclose_form-生成披露摘要").click().run()
+    assert not app.exception and not app.success
+    [error] = [e.value for e in app.error]
+    assert error.startswith("草稿未能存入知识库：无法写入") and error.endswith("草稿尚未保存，请先下载。")
+    assert len(app.get("download_button")) == 2  # the draft is still there to download

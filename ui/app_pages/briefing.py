@@ -9,9 +9,10 @@ import streamlit as st
 
 from assistant.errors import KezhuanError
 from assistant.index.visibility import Role
-from assistant.report.documents import Block, Table, default_stem, save_briefing, sections
 from assistant.tasks.briefing import INDUSTRIES, Briefer, BriefingRequest
+from assistant.tasks.briefing_document import briefing_document, default_stem, save_briefing
 from assistant.tasks.briefing_figures import LEGAL_STATUS_ORDER
+from ui.document_view import show_blocks
 from ui.resources import ensure_index, get_chat_model, pick_audience
 
 ANY = "不限"
@@ -67,16 +68,6 @@ if submitted:
     st.session_state.brief_path = _build(request)
 
 
-def show_blocks(blocks: list[Block]) -> None:
-    for block in blocks:
-        if isinstance(block, Table):
-            st.dataframe([dict(zip(block.header, row, strict=True)) for row in block.rows], hide_index=True)
-        elif isinstance(block, Path):
-            st.image(str(block))
-        else:
-            st.markdown(block)
-
-
 path: Path | None = st.session_state.get("brief_path")
 briefing = st.session_state.get("brief_result")
 if path is not None and briefing is not None:
@@ -96,11 +87,11 @@ if path is not None and briefing is not None:
     st.caption(f"统计范围：{briefing.scope}｜概述撰写：{briefing.narrative_by}")
     if briefing.sample_data:
         st.info("本简报统计的成果、需求和机构记录为样例数据（虚构），仅供演示。")
-    for heading, blocks in sections(briefing, charts):
-        st.subheader(heading)
-        if heading.endswith("主要数据"):  # the totals in view; the breakdowns (drawn below) folded
-            show_blocks(blocks[:1])
+    for section in briefing_document(briefing, charts).sections:
+        st.subheader(section.heading)
+        if section.heading.endswith("主要数据"):  # the totals in view; the breakdowns (drawn below) folded
+            show_blocks(section.blocks[:1])
             with st.expander("分项分布"):
-                show_blocks(blocks[1:])
+                show_blocks(section.blocks[1:])
         else:
-            show_blocks(blocks)
+            show_blocks(section.blocks)
