@@ -34,7 +34,7 @@ from assistant.errors import InputError
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.tokenizer import tokenize
 from assistant.index.visibility import Audience
-from assistant.ingest.pipeline import Ingestor
+from assistant.ingest.store import store_file
 from assistant.records import DocType, Hit
 from assistant.tasks.fit import maturity_level
 from assistant.tasks.ipc import IpcSuggestion, suggest_ipc
@@ -390,7 +390,7 @@ class DisclosureDrafter:
             f"issuer: {draft.form.author}\n---\n"
         )
         path.write_text(front + draft.markdown(), encoding="utf-8")
-        Ingestor(self.index).ingest([path], doc_type=DocType.DISCLOSURE)
+        store_file(self.index, path, DocType.DISCLOSURE)
         return str(path)
 
 
