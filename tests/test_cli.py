@@ -138,6 +138,7 @@ class TestOptionValues:
             (["search"], ["缺少 QUERY"]),
             (["brief", "人工智能", "--since", "2025/3/15"], ["--since", "2025/3/15", "2025-03-15"]),
             (["match", "--demand", "隔膜", "--patent-id", "CN1"], ["只给出"]),
+            (["eval", "--suite", "poems"], ["poems", "retrieval"]),
         ],
     )
     def test_bad_value_is_one_line_exit_2(self, indexed: dict[str, str], args: list[str], fragments: list[str]) -> None:
