@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The app listens on this machine only unless told otherwise (KEZHUAN_HOST=0.0.0.0 behind a log-in proxy).
+KEZHUAN_HOST ?= 127.0.0.1
 
 .PHONY: run test index lint eval bench clean
 
@@ -18,15 +20,17 @@ index: $(STAMP)
 	$(BIN)/kezhuan ingest knowledge/
 
 run: index
-	$(BIN)/streamlit run ui/app.py --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run ui/app.py --server.address $(KEZHUAN_HOST) --server.headless true --browser.gatherUsageStats false
 
 test: $(STAMP)
 	$(BIN)/ruff check assistant tests evals benchmarks ui
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check assistant tests evals benchmarks ui
 	$(BIN)/ruff format --check assistant tests evals benchmarks ui
+	$(BIN)/lint-imports
 
 eval: $(STAMP)
 	$(BIN)/kezhuan eval --suite retrieval

@@ -1,25 +1,43 @@
 """The ``kezhuan`` command line. Its JSON shapes and exit codes are a contract (DESIGN.md).
 
-Exit codes: 0 success; 1 partial failure (some files failed, the rest were indexed; a disclosure
-draft was written out but could not be stored); 2 bad usage or bad input, with one line on stderr
-naming the problem.
+Exit codes: 0 success; 1 partial or operational failure (some files failed, the rest were
+indexed; the index could not be written); 2 bad usage or bad input. Every failure we
+foresee is one line on stderr, ``错误：…``, made in one place, :func:`main`; anything else is
+a bug and shows its traceback.
+
+Commands import what they need inside their body: importing the embedder, Chroma and the
+tasks up front would cost every call (``kezhuan --help`` included) seconds of start time.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from pydantic import ValidationError
 
-from assistant.config import Settings
-from assistant.errors import KezhuanError
+# typer ≥ 0.29 ships its own copy of click and re-exports only BadParameter; non-standalone
+# mode (see main) needs the rest of its usage-error classes to print them in one line.
+from typer._click.exceptions import (
+    BadOptionUsage,
+    BadParameter,
+    MissingParameter,
+    NoArgsIsHelpError,
+    NoSuchOption,
+    UsageError,
+)
+
+from assistant.config import Settings, load_settings
+from assistant.errors import DisclosureFormError, EmptyIndexError, InputError, KezhuanError
+from assistant.validation import expectation
 
 if TYPE_CHECKING:
+    from assistant.index.knowledge_index import KnowledgeIndex
     from assistant.index.visibility import Audience
     from assistant.tasks.briefing_document import BriefingFormat
 
@@ -33,8 +51,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-T = TypeVar("T")
-
 JsonOption = Annotated[bool, typer.Option("--json", help="只在标准输出打印一个 JSON 对象。")]
 RoleOption = Annotated[
     str | None,
@@ -46,31 +62,55 @@ UserOption = Annotated[str | None, typer.Option("--user", help="研究人员编�
 TypeOption = Annotated[str | None, typer.Option("--type", help="policy | patent | agency | demand | disclosure | faq")]
 
 
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"错误：{message}", err=True)
-    raise typer.Exit(2)
-
-
-def _guard(action: Callable[[], T]) -> T:
-    """Run ``action``; our own errors and bad option values become one line and exit 2."""
-    try:
-        return action()
-    except KezhuanError as exc:
-        _fail(str(exc))
-    except ValueError as exc:
-        _fail(str(exc).splitlines()[0])
-
-
 def _audience(role: str | None, user: str | None, settings: Settings) -> Audience:
     """Whose view a command renders: built once here and handed to the task (least privilege by default)."""
     from assistant.index.visibility import Audience
 
-    return _guard(lambda: Audience.parse(role, user or settings.user))
+    return Audience.parse(role, user or settings.user)
 
 
-def _read_query(argument: str) -> str:
-    """The query argument, or standard input when it is "-" (for text too long for argv)."""
-    return sys.stdin.read() if argument == "-" else argument
+def _open_index(settings: Settings) -> KnowledgeIndex:
+    """The index, for a command that reads it: an empty one is a usage error, not an empty answer.
+
+    :raises EmptyIndexError: nothing has been ingested into ``settings.data_dir``.
+    """
+    from assistant.index.knowledge_index import KnowledgeIndex
+
+    index = KnowledgeIndex(settings)
+    if index.count() == 0:
+        raise EmptyIndexError(settings.data_dir)
+    return index
+
+
+def _decode(data: bytes, source: str) -> str:
+    """UTF-8 text (a BOM is dropped); other encodings are refused in one line instead of guessed.
+
+    :raises InputError: the bytes are not UTF-8 (the message names ``source`` and the first bad byte).
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{source}不是 UTF-8 编码（第 {exc.start + 1} 个字节起无法解码）；请先转换为 UTF-8，如 iconv -f GBK -t UTF-8"
+        ) from None
+
+
+def _text(argument: str) -> str:
+    """The text argument, or standard input when it is "-" (for text too long for argv)."""
+    return _decode(sys.stdin.buffer.read(), "标准输入") if argument == "-" else argument
+
+
+def _query(argument: str) -> str:
+    """The text a command searches or embeds, cut to the query limit with a notice on stderr.
+
+    :raises InputError: the text is empty, or standard input is not UTF-8.
+    """
+    from assistant.query import clean_query
+
+    query, warning = clean_query(_text(argument))
+    if warning:
+        typer.echo(f"警告：{warning}", err=True)
+    return query
 
 
 def _print_json(payload: dict[str, Any]) -> None:
@@ -123,11 +163,11 @@ def ingest(
     from assistant.records import DocType
 
     if not any(p.exists() for p in paths):
-        _fail("路径不存在：" + "、".join(str(p) for p in paths))
-    kind = _guard(lambda: DocType.from_str(doc_type)) if doc_type else None
-    index = _guard(lambda: KnowledgeIndex(Settings()))
+        raise InputError("路径不存在：" + "、".join(str(p) for p in paths))
+    kind = DocType.from_str(doc_type) if doc_type else None
+    index = KnowledgeIndex(load_settings())
     progress = _RichProgress() if not as_json and sys.stderr.isatty() else None
-    report = _guard(lambda: Ingestor(index).ingest(paths, doc_type=kind, reset=reset, prune=prune, progress=progress))
+    report = Ingestor(index).ingest(paths, doc_type=kind, reset=reset, prune=prune, progress=progress)
     if as_json:
         _print_json(report.to_dict())
     else:
@@ -153,21 +193,14 @@ def search(
 ) -> None:
     """混合检索（向量 + 关键词），按角色过滤可见范围。"""
     from assistant.index.fusion import FusionMode
-    from assistant.index.knowledge_index import KnowledgeIndex
-    from assistant.query import clean_query
     from assistant.records import DocType
 
-    text, warning = _guard(lambda: clean_query(_read_query(query)))
-    if warning:
-        typer.echo(f"警告：{warning}", err=True)
-    kinds = _guard(lambda: [DocType.from_str(doc_type)]) if doc_type else None
-    fusion = _guard(lambda: FusionMode.from_str(mode))
-    settings = Settings()
+    text = _query(query)
+    kinds = [DocType.from_str(doc_type)] if doc_type else None
+    fusion = FusionMode.from_str(mode)
+    settings = load_settings()
     audience = _audience(role, user, settings)
-    index = _guard(lambda: KnowledgeIndex(settings))
-    if index.count() == 0:
-        typer.echo("提示：索引为空，请先运行 kezhuan ingest knowledge/", err=True)
-    hits = _guard(lambda: index.search(text, audience, top_k=k, doc_types=kinds, mode=fusion))
+    hits = _open_index(settings).search(text, audience, top_k=k, doc_types=kinds, mode=fusion)
     if as_json:
         _print_json({"query": text, "hits": [h.to_dict() for h in hits]})
         return
@@ -187,17 +220,13 @@ def ask(
     as_json: JsonOption = False,
 ) -> None:
     """有引用的问答：离线抽取作答，配置 OPENAI_API_KEY 后由大模型作答。"""
-    from assistant.index.knowledge_index import KnowledgeIndex
-    from assistant.query import clean_query
     from assistant.records import Answer
     from assistant.tasks.qa import QuestionAnswerer
 
-    text, warning = _guard(lambda: clean_query(_read_query(question)))
-    if warning:
-        typer.echo(f"警告：{warning}", err=True)
-    settings = Settings()
+    text = _query(question)
+    settings = load_settings()
     audience = _audience(role, user, settings)
-    qa = _guard(lambda: QuestionAnswerer(KnowledgeIndex(settings), settings))
+    qa = QuestionAnswerer(_open_index(settings), settings)
     streamed: list[str] = []
 
     def run() -> Answer:
@@ -211,7 +240,7 @@ def ask(
         assert final is not None
         return final
 
-    final = _guard(run)
+    final = run()
     if as_json:
         _print_json(final.to_dict())
         return
@@ -235,18 +264,18 @@ def match(
     as_json: JsonOption = False,
 ) -> None:
     """供需匹配：需求找技术（--demand / --demand-id），或技术找企业（--patent-id）。"""
-    from assistant.index.knowledge_index import KnowledgeIndex
     from assistant.tasks.matching import Matcher
 
     if sum(x is not None for x in (demand, demand_id, patent_id)) != 1:
-        _fail("请只给出 --demand、--demand-id、--patent-id 之一")
-    settings = Settings()
+        raise InputError("请只给出 --demand、--demand-id、--patent-id 之一")
+    text = _query(demand) if demand is not None else None
+    settings = load_settings()
     audience = _audience(role, user, settings)
-    matcher = Matcher(_guard(lambda: KnowledgeIndex(settings)))
+    matcher = Matcher(_open_index(settings))
     if patent_id is not None:
-        result = _guard(lambda: matcher.for_patent(patent_id, audience=audience, k=k))
+        result = matcher.for_patent(patent_id, audience=audience, k=k)
     else:
-        result = _guard(lambda: matcher.for_demand(demand, audience=audience, demand_id=demand_id, k=k))
+        result = matcher.for_demand(text, audience=audience, demand_id=demand_id, k=k)
     if as_json:
         _print_json(result.to_dict())
         return
@@ -269,32 +298,24 @@ def disclose(
 
     草稿已输出但未能存入索引时，退出码为 1。
     """
-    from assistant.errors import DisclosureFormError, StoreError
     from assistant.index.knowledge_index import KnowledgeIndex
     from assistant.index.visibility import Audience, Role
     from assistant.tasks.disclosure import DisclosureDrafter
     from assistant.tasks.disclosure_form import parse_form
 
     if output_format not in ("md", "docx"):
-        _fail("--format 只能是 md 或 docx")
+        raise InputError("--format 只能是 md 或 docx")
     if output_format == "docx" and output is None:
-        _fail("输出 .docx 需要用 -o 指定文件")
+        raise InputError("输出 .docx 需要用 -o 指定文件")
     if not form.is_file():
-        _fail(f"找不到披露表：{form}")
-    try:
-        parsed = parse_form(form.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        _fail(f"披露表不是 UTF-8 编码的文本：{form}；请另存为 UTF-8 后重试")
-    except DisclosureFormError as exc:
-        for name, problem in exc.problems.items():
-            typer.echo(f"错误：{exc.label(name)}（{name}）：{problem}", err=True)
-        raise typer.Exit(2) from None
+        raise InputError(f"找不到披露表：{form}")
+    parsed = parse_form(_decode(form.read_bytes(), f"披露表 {form} "))
     from assistant.generate.llm import make_chat_model
 
-    settings = Settings()
-    llm = _guard(lambda: make_chat_model(settings)) if settings.llm_enabled else None
-    drafter = DisclosureDrafter(_guard(lambda: KnowledgeIndex(settings)), llm=llm)
-    draft = _guard(lambda: drafter.draft(parsed, Audience(Role.RESEARCHER, parsed.author), store=False))
+    settings = load_settings()
+    llm = make_chat_model(settings) if settings.llm_enabled else None
+    drafter = DisclosureDrafter(KnowledgeIndex(settings), llm=llm)
+    draft = drafter.draft(parsed, Audience(Role.RESEARCHER, parsed.author), store=False)
     if output_format == "docx":
         assert output is not None
         draft.save_docx(output)
@@ -306,11 +327,7 @@ def disclose(
         typer.echo(draft.markdown())
     if no_store:
         return
-    try:
-        stored = drafter.store(draft)
-    except StoreError as exc:  # the draft is out, only the storing failed: a partial failure
-        typer.echo(f"错误：{exc}", err=True)
-        raise typer.Exit(1) from None
+    stored = drafter.store(draft)  # a StoreError exits 1: the draft is out, only storing failed
     typer.echo(f"草稿已作为保密文档存入索引（仅 {parsed.author} 与转化专员可见）：{stored}", err=True)
 
 
@@ -323,14 +340,12 @@ def ipc(
     as_json: JsonOption = False,
 ) -> None:
     """IPC 小类建议：由最相近的已分类专利投票产生（仅供参考）。"""
-    from assistant.index.knowledge_index import KnowledgeIndex
-    from assistant.query import clean_query
     from assistant.tasks.ipc import suggest_ipc
 
-    query, _ = _guard(lambda: clean_query(_read_query(text)))
-    settings = Settings()
+    query = _query(text)
+    settings = load_settings()
     audience = _audience(role, user, settings)
-    suggestions = _guard(lambda: suggest_ipc(KnowledgeIndex(settings), query, audience, k=k))
+    suggestions = suggest_ipc(_open_index(settings), query, audience, k=k)
     if as_json:
         _print_json({"query": query, "suggestions": [s.to_dict() for s in suggestions]})
         return
@@ -342,7 +357,20 @@ def ipc(
         )
 
 
-DateOption = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="日期，YYYY-MM-DD。")]
+DateOption = Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="日期，如 2025-03-15。")]
+
+
+def _date(value: str | None, option: str) -> date | None:
+    """A date option, parsed here so that a wrong one is a Chinese message like any other input error.
+
+    :raises InputError: ``value`` is not a date written as YYYY-MM-DD.
+    """
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError(f"{option} 的值“{value}”应为日期，格式如 2025-03-15") from None
 
 
 @app.command()
@@ -366,30 +394,27 @@ def brief(
     from rich.console import Console
 
     from assistant.generate.llm import make_chat_model
-    from assistant.index.knowledge_index import KnowledgeIndex
     from assistant.tasks.briefing import Briefer, BriefingRequest
     from assistant.tasks.briefing_document import default_stem, save_briefing
 
     fmt = _briefing_format(output_format, output)
     request = BriefingRequest(
-        topic=_read_query(topic),
+        topic=_query(topic),
         industry=industry,
         ipc=ipc_prefix,
-        since=since.date() if since else None,
-        until=until.date() if until else None,
+        since=_date(since, "--since"),
+        until=_date(until, "--until"),
         legal_status=status,
         min_maturity=maturity,
     )
-    settings = Settings()
+    settings = load_settings()
     audience = _audience(role, user, settings)
-    llm = _guard(lambda: make_chat_model(settings)) if settings.llm_enabled else None
-    briefer = Briefer(_guard(lambda: KnowledgeIndex(settings)), llm=llm)
+    llm = make_chat_model(settings) if settings.llm_enabled else None
+    briefer = Briefer(_open_index(settings), llm=llm)
     with Console(stderr=True).status("生成简报…") as status_line:
-        briefing = _guard(
-            lambda: briefer.build(request, audience, progress=lambda message: status_line.update(message))
-        )
+        briefing = briefer.build(request, audience, progress=lambda message: status_line.update(message))
         path = output or Path("briefings") / f"{default_stem(briefing)}.{fmt}"
-        _guard(lambda: save_briefing(briefing, path, fmt))
+        save_briefing(briefing, path, fmt)
     if as_json:
         _print_json(
             {
@@ -415,9 +440,9 @@ def _briefing_format(option: str | None, output: Path | None) -> BriefingFormat:
     formats = {f.value for f in BriefingFormat}
     suffix = output.suffix.lstrip(".").lower() if output else ""
     if option is not None and option not in formats:
-        _fail(f"--format 只能是 {' 或 '.join(sorted(formats))}")
+        raise InputError(f"--format 只能是 {' 或 '.join(sorted(formats))}")
     if option is not None and suffix in formats and suffix != option:
-        _fail(f"输出文件后缀 .{suffix} 与 --format {option} 不一致")
+        raise InputError(f"输出文件后缀 .{suffix} 与 --format {option} 不一致")
     return BriefingFormat(option or (suffix if suffix in formats else "md"))
 
 
@@ -432,14 +457,14 @@ def agencies(
     as_json: JsonOption = False,
 ) -> None:
     """服务机构白名单：按条件列出，或按需求推荐（只推荐白名单机构）。"""
-    from assistant.index.knowledge_index import KnowledgeIndex
     from assistant.index.visibility import Audience
     from assistant.tasks.agencies import list_agencies, recommend_agencies
 
-    index = _guard(lambda: KnowledgeIndex(Settings()))
+    text = _query(need) if need is not None else None
+    index = _open_index(load_settings())
     public = Audience.public()  # the whitelist is public data
-    if need is not None:
-        found = _guard(lambda: recommend_agencies(index, need, public, k=k))
+    if text is not None:
+        found = recommend_agencies(index, text, public, k=k)
     else:
         found = list_agencies(
             index, public, service=service, field=field, region=region, whitelisted_only=whitelisted_only
@@ -474,24 +499,72 @@ def evaluate(
     from assistant.evaluation.retrieval import SUITES, run_retrieval_suite
 
     report: Any
+    settings = load_settings()
     if suite == "ipc":
-        report = _guard(lambda: run_ipc_suite(Settings(), log=not as_json))
+        report = run_ipc_suite(settings, log=not as_json)
     elif suite == "matching":
-        report = _guard(lambda: run_matching_suite(Settings(), log=not as_json))
+        report = run_matching_suite(settings, log=not as_json)
     elif suite == "qa":
-        report = _guard(lambda: run_qa_suite(Settings(), knowledge=corpus or Path("knowledge"), log=not as_json))
+        report = run_qa_suite(settings, knowledge=corpus or Path("knowledge"), log=not as_json)
     elif suite in SUITES:
-        report = _guard(
-            lambda: run_retrieval_suite(SUITES[suite], Settings(), corpus=corpus, questions=questions, log=not as_json)
-        )
+        report = run_retrieval_suite(SUITES[suite], settings, corpus=corpus, questions=questions, log=not as_json)
     else:
-        _fail(f"未知的评测集 {suite!r}；可选：{', '.join([*SUITES, 'qa', 'matching', 'ipc'])}")
+        raise InputError(f"未知的评测集 {suite!r}；可选：{', '.join([*SUITES, 'qa', 'matching', 'ipc'])}")
     if as_json:
         _print_json(report.to_dict())
     else:
         typer.echo(report.table())
 
 
-def main() -> None:
-    """Console-script entry point."""
-    app()
+def main(args: Sequence[str] | None = None) -> int:
+    """Console-script entry point, and the one place where a failure becomes a message and an exit code.
+
+    A :class:`KezhuanError` or a usage error (unknown option, ``-k 0``, a missing argument)
+    prints one line, ``错误：…``, on stderr and returns its exit code. Anything else
+    propagates: it is a bug, and its traceback is what a bug report needs.
+
+    :param args: the arguments after ``kezhuan`` (default: ``sys.argv[1:]``).
+    :returns: the exit code (the console script passes it to ``sys.exit``).
+    """
+    try:
+        code = app(args=args, prog_name="kezhuan", standalone_mode=False)
+    except DisclosureFormError as exc:  # one line per field, as the form's page shows them
+        for name, problem in exc.problems.items():
+            typer.echo(f"错误：{exc.label(name)}（{name}）：{problem}", err=True)
+        return exc.exit_code
+    except KezhuanError as exc:
+        return _error(str(exc), exc.exit_code)
+    except NoArgsIsHelpError as exc:  # plain `kezhuan`: the help is the answer (rich has already printed it)
+        if help_text := exc.format_message():
+            typer.echo(help_text)
+        return exc.exit_code
+    except UsageError as exc:
+        return _error(_usage_message(exc), exc.exit_code)
+    except typer.Abort:
+        return _error("已取消", 1)
+    return code if isinstance(code, int) else 0
+
+
+def _error(message: str, exit_code: int) -> int:
+    typer.echo(f"错误：{' '.join(message.splitlines())}", err=True)
+    return exit_code
+
+
+def _usage_message(exc: UsageError) -> str:
+    """A usage error in Chinese, naming the option and what it takes (typer's own text is English)."""
+    hint = f"；运行 {exc.ctx.command_path} --help 查看用法" if exc.ctx else ""
+    if isinstance(exc, BadParameter) and exc.param is not None:  # MissingParameter is one too
+        param = exc.param
+        name = param.name.upper() if param.param_type_name == "argument" else "/".join(param.opts)
+        if isinstance(exc, MissingParameter):
+            return f"缺少 {name}{hint}"
+        if isinstance(exc.__cause__, ValidationError):  # typer checks values with pydantic
+            problem = exc.__cause__.errors()[0]
+            return f"{name} 的值“{problem.get('input')}”{expectation(problem)}{hint}"
+        return f"{name} 的值无效（{exc.message}）{hint}"
+    if isinstance(exc, NoSuchOption):
+        guess = f"；是否想用 {'、'.join(exc.possibilities)}" if exc.possibilities else ""
+        return f"没有选项 {exc.option_name}{guess}{hint}"
+    if isinstance(exc, BadOptionUsage):
+        return f"选项 {exc.option_name} 的用法不对（{exc.message}）{hint}"
+    return f"用法错误（{exc.message}）{hint}"

@@ -5,8 +5,8 @@ names the ``openai`` client itself uses so an existing setup works unchanged.
 
 Usage example::
 
-    from assistant.config import Settings
-    settings = Settings()            # reads KEZHUAN_DATA_DIR, OPENAI_API_KEY, ...
+    from assistant.config import load_settings
+    settings = load_settings()       # reads KEZHUAN_DATA_DIR, OPENAI_API_KEY, ...
     settings.data_dir                # Path('.kezhuan')
 """
 
@@ -15,10 +15,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["DEFAULT_DATA_DIR", "Settings"]
+from assistant.errors import ConfigError
+from assistant.validation import expectation
+
+__all__ = ["DEFAULT_DATA_DIR", "Settings", "load_settings"]
 
 DEFAULT_DATA_DIR = Path(".kezhuan")
 DEFAULT_OPENAI_EMBEDDING_MODEL = "text-embedding-3-small"
@@ -67,3 +70,17 @@ class Settings(BaseSettings):
     def embedding_cache_dir(self) -> Path:
         """The folder of the embedding cache (the data dir unless set apart)."""
         return self.cache_dir if self.cache_dir is not None else self.data_dir
+
+
+def load_settings() -> Settings:
+    """The settings from the environment, for entry points that report problems to a person.
+
+    :raises ConfigError: a variable holds a value of the wrong kind (the message names it).
+    """
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        name = str(problem["loc"][0]).upper() if problem["loc"] else "?"
+        variable = name if name.startswith(("KEZHUAN_", "OPENAI_")) else f"KEZHUAN_{name}"
+        raise ConfigError(f"环境变量 {variable} 的值“{problem.get('input')}”{expectation(problem)}") from None

@@ -2,61 +2,75 @@
 
 The hierarchy::
 
-    KezhuanError
-    ├── ConfigError                    settings or an optional dependency is missing
-    │   └── EmbeddingsUnavailableError  the embedding model cannot load
-    ├── InputError                     the user gave something we cannot use
-    │   ├── EmptyQueryError
-    │   ├── QueryTooLongError
-    │   └── DisclosureFormError        the disclosure form has problems (one per field)
-    ├── IngestError                    one file could not be loaded (carries .path)
-    │   ├── UnsupportedFileError
+    KezhuanError                       exit code
+    ├── ConfigError                    2   a setting is invalid or an optional dependency is missing
+    │   └── EmbeddingsUnavailableError 1   the embedding model cannot load on this machine
+    ├── InputError                     2   the user gave something we cannot use
+    │   ├── EmptyQueryError            2
+    │   └── DisclosureFormError        2   the disclosure form has problems (one per field)
+    ├── EmptyIndexError                2   a command needs indexed records and there are none
+    ├── IngestError                    2   one file could not be loaded (carries .path)
     │   ├── CorruptFileError
     │   ├── EncodingError
-    │   └── UnknownColumnsError
-    ├── StoreError                     the index cannot be read or written
-    │   └── IndexBusyError             another process is writing the index
-    └── GenerationError                the LLM failed to answer
+    │   ├── UnknownColumnsError
+    │   └── InvalidValueError              a table cell cannot be used (carries .row, .column)
+    ├── StoreError                     1   the index cannot be read or written
+    │   └── IndexBusyError             1   another process is writing the index
+    └── GenerationError                1   the LLM failed to answer
 
-Only the CLI and the UI catch ``KezhuanError``: they print its message on one line.
-Per-file ``IngestError``s are collected into the ingest report instead, so one bad
-file never stops the others.
+Every kind carries the exit code of the CLI contract (DESIGN.md): 2 when the user can fix
+the call (bad usage, bad input, nothing ingested yet), 1 when an operation failed although
+the call was right. Only the CLI's ``main`` and the UI catch ``KezhuanError``: they show its
+message on one line; anything else is a bug and keeps its traceback. Per-file
+``IngestError``s are collected into the ingest report instead (exit 1 there: the other
+files were indexed), so one bad file never stops the others.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import ClassVar
 
 __all__ = [
     "ConfigError",
     "CorruptFileError",
     "DisclosureFormError",
     "EmbeddingsUnavailableError",
+    "EmptyIndexError",
     "EmptyQueryError",
     "EncodingError",
     "GenerationError",
     "IndexBusyError",
     "IngestError",
     "InputError",
+    "InvalidValueError",
     "KezhuanError",
-    "QueryTooLongError",
     "StoreError",
     "UnknownColumnsError",
-    "UnsupportedFileError",
 ]
 
 
 class KezhuanError(Exception):
-    """Base class: a problem we can explain to the user in one line."""
+    """Base class: a problem we can explain to the user in one line.
+
+    ``exit_code`` is what the CLI exits with: 1 an operation failed, 2 the call or its
+    input must change.
+    """
+
+    exit_code: ClassVar[int] = 1
 
 
 class ConfigError(KezhuanError):
     """A setting is invalid or an optional dependency is not installed."""
 
+    exit_code = 2
+
 
 class EmbeddingsUnavailableError(ConfigError):
     """The local embedding model could not be loaded."""
+
+    exit_code = 1
 
     def __init__(self, reason: str) -> None:
         super().__init__(
@@ -67,6 +81,8 @@ class EmbeddingsUnavailableError(ConfigError):
 class InputError(KezhuanError):
     """The user's input cannot be used as given."""
 
+    exit_code = 2
+
 
 class EmptyQueryError(InputError):
     """The query is empty or only whitespace."""
@@ -75,8 +91,14 @@ class EmptyQueryError(InputError):
         super().__init__("查询为空：请输入要检索的问题或关键词")
 
 
-class QueryTooLongError(InputError):
-    """The query exceeds the hard limit even after truncation was offered."""
+class EmptyIndexError(KezhuanError):
+    """The index holds nothing yet, so a command that reads it cannot answer."""
+
+    exit_code = 2
+
+    def __init__(self, data_dir: Path | str) -> None:
+        self.data_dir = str(data_dir)
+        super().__init__(f"索引为空（{self.data_dir}）：请先运行 kezhuan ingest knowledge/ 导入资料")
 
 
 class DisclosureFormError(InputError):
@@ -102,14 +124,12 @@ class DisclosureFormError(InputError):
 class IngestError(KezhuanError):
     """A file could not be ingested; ``path`` names it."""
 
+    exit_code = 2
+
     def __init__(self, path: Path | str, message: str) -> None:
         self.path = str(path)
         super().__init__(f"{self.path}: {message}")
         self.detail = message
-
-
-class UnsupportedFileError(IngestError):
-    """The file's extension has no loader."""
 
 
 class CorruptFileError(IngestError):
@@ -122,6 +142,19 @@ class EncodingError(IngestError):
 
 class UnknownColumnsError(IngestError):
     """A table has no column we can use as its text."""
+
+
+class InvalidValueError(IngestError):
+    """A table cell holds a value its column cannot take (a score that is not a number …).
+
+    ``row`` counts data rows from 1 (the header is not a row); ``column`` is the header as
+    written in the file, so the user can find the cell.
+    """
+
+    def __init__(self, path: Path | str, *, row: int, column: str, message: str) -> None:
+        self.row = row
+        self.column = column
+        super().__init__(path, f"第 {row} 行“{column}”列：{message}")
 
 
 class StoreError(KezhuanError):

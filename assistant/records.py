@@ -14,6 +14,8 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
+from assistant.errors import InputError
+
 __all__ = [
     "Answer",
     "Chunk",
@@ -44,11 +46,15 @@ class DocType(StrEnum):
 
     @classmethod
     def from_str(cls, value: str) -> DocType:
+        """The document type a user typed (case and spaces ignored).
+
+        :raises InputError: an unknown value; the message lists the valid ones.
+        """
         try:
             return cls(value.strip().lower())
         except ValueError:
             valid = ", ".join(t.value for t in cls)
-            raise ValueError(f"未知的文档类型 {value!r}；可选：{valid}") from None
+            raise InputError(f"未知的文档类型 {value!r}；可选：{valid}") from None
 
 
 class Visibility(StrEnum):

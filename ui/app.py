@@ -1,15 +1,10 @@
-"""科转助手 Streamlit app: declares the pages; each page only displays what assistant.tasks computes."""
+"""科转助手 Streamlit app: declares the pages; each page only displays what assistant.tasks computes.
 
-import sys
-from pathlib import Path
+`streamlit run ui/app.py` puts only ui/ on sys.path; the pages import `ui.resources` from the
+installed package (pyproject.toml installs `ui` beside `assistant`), from any working directory.
+"""
 
 import streamlit as st
-
-# `streamlit run ui/app.py` puts ui/ on sys.path, not the repository root that the pages
-# import `ui.resources` from; add it so `make run` works from any working directory.
-REPO_ROOT = str(Path(__file__).resolve().parent.parent)
-if REPO_ROOT not in sys.path:
-    sys.path.insert(0, REPO_ROOT)
 
 st.set_page_config(page_title="科转助手", page_icon="🔬", layout="wide")
 navigation = st.navigation(

@@ -23,8 +23,8 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.index.tokenizer import tokenize
-from assistant.ingest.splitter import split_sentences
 from assistant.records import Chunk, Citation, Hit
+from assistant.text import split_sentences
 
 __all__ = ["Composition", "ExtractiveComposer", "asks_for_quantity", "states_quantity"]
 

@@ -21,8 +21,8 @@ from assistant.config import Settings
 from assistant.errors import ConfigError, GenerationError
 from assistant.generate.citations import CITATION_PATTERN, cited_numbers, remove_invalid_markers
 from assistant.generate.prompts import CONDENSE_PROMPT, SYSTEM_PROMPT, user_prompt
-from assistant.ingest.splitter import split_sentences
 from assistant.records import Citation, Hit
+from assistant.text import split_sentences
 
 __all__ = ["LLMComposer", "make_chat_model"]
 

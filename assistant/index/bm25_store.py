@@ -9,7 +9,7 @@ Usage example::
 
     store = BM25Store(Path(".kezhuan/bm25"))
     store.write(chunks); store.save()
-    store.search("沪科规〔2023〕9号", k=5)
+    store.search_tokens(tokenize("沪科规〔2023〕9号"), k=5)
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ class BM25Store:
         if (path / CHUNKS_FILE).exists():
             self._load()
 
-    # -- ChunkStore -----------------------------------------------------------------
+    # -- contents -------------------------------------------------------------------
     def write(self, chunks: Sequence[Chunk]) -> int:
         for chunk in chunks:
             self._entries[chunk.id] = _Entry(chunk, tuple(tokenize(chunk.index_text)))
@@ -77,9 +77,6 @@ class BM25Store:
 
     def ids(self) -> set[str]:
         return set(self._entries)
-
-    def search(self, query: str, k: int, search_filter: SearchFilter | None = None) -> list[Hit]:
-        return self.search_tokens(tokenize(query), k, search_filter)
 
     # -- keyword specifics ----------------------------------------------------------
     def search_tokens(self, query_tokens: list[str], k: int, search_filter: SearchFilter | None = None) -> list[Hit]:
@@ -127,10 +124,6 @@ class BM25Store:
         n = max(len(self._entries), 1)
         df = len(self._postings.get(term, []))
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
-
-    def chunk(self, chunk_id: str) -> Chunk | None:
-        entry = self._entries.get(chunk_id)
-        return entry.chunk if entry else None
 
     def save(self) -> None:
         """Rebuild the index and replace the folder atomically."""

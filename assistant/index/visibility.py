@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from assistant.errors import InputError
 from assistant.records import DocType, Visibility
 
 __all__ = ["Audience", "Role", "SearchFilter", "document_visibility"]
@@ -45,11 +46,15 @@ class Role(StrEnum):
 
     @classmethod
     def from_str(cls, value: str) -> Role:
+        """The role a user typed (case and spaces ignored).
+
+        :raises InputError: an unknown value; the message lists the valid ones.
+        """
         try:
             return cls(value.strip().lower())
         except ValueError:
             valid = ", ".join(r.value for r in cls)
-            raise ValueError(f"未知的角色 {value!r}；可选：{valid}") from None
+            raise InputError(f"未知的角色 {value!r}；可选：{valid}") from None
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,7 @@ class Audience:
     def parse(cls, role: str | None, user: str | None = None) -> Audience:
         """An audience from user input: ``role`` defaults to researcher when a user is named, else the public.
 
-        :raises ValueError: an unknown role.
+        :raises InputError: an unknown role.
         """
         if role is None:
             return cls(Role.RESEARCHER, user) if user else cls.public()

@@ -20,8 +20,9 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from assistant.errors import UnknownColumnsError
+from assistant.errors import InvalidValueError, UnknownColumnsError
 from assistant.records import DocType, MetaValue, SourceDocument, Visibility
+from assistant.validation import expectation
 
 __all__ = [
     "SCHEMAS",
@@ -259,6 +260,7 @@ def rows_to_documents(
     :param id_prefix: prefix for ``doc_id`` of rows without an id column (defaults to ``source``).
     :returns: one :class:`SourceDocument` per non-empty row.
     :raises UnknownColumnsError: no column of the table can serve as text.
+    :raises InvalidValueError: a cell holds a value its column cannot take (a score that is not a number …).
     """
     rows = [{_normalise_header(str(k)): v for k, v in row.items() if k is not None} for row in rows]
     headers = set().union(*(row.keys() for row in rows)) if rows else set()
@@ -274,10 +276,7 @@ def rows_to_documents(
         try:
             record = schema.model_validate(cleaned)
         except ValidationError as exc:
-            problem = exc.errors()[0]
-            raise UnknownColumnsError(
-                source, f"第 {number} 行字段 {problem['loc'][0]} 无效：{problem['msg']}"
-            ) from None
+            raise _invalid_value(exc, source, number) from None
         body = record.text()
         if not body.strip():
             continue
@@ -297,6 +296,17 @@ def rows_to_documents(
             )
         )
     return documents
+
+
+CELL_CHARS_SHOWN = 30  # enough to recognise the cell; a pasted paragraph would drown the message
+
+
+def _invalid_value(exc: ValidationError, source: str, row: int) -> InvalidValueError:
+    """The first bad cell of a row, named by its header and explained in Chinese."""
+    problem = exc.errors()[0]
+    column = str(problem["loc"][0]) if problem["loc"] else "?"
+    value = str(problem.get("input", ""))[:CELL_CHARS_SHOWN]
+    return InvalidValueError(source, row=row, column=column, message=f"值“{value}”{expectation(problem)}")
 
 
 def _bool_headers(schema: type[RecordSchema]) -> set[str]:

@@ -21,8 +21,9 @@ from functools import lru_cache
 
 from assistant.index.visibility import document_visibility
 from assistant.records import Chunk, SourceDocument
+from assistant.text import split_sentences
 
-__all__ = ["DEFAULT_MAX_TOKENS", "DEFAULT_OVERLAP_TOKENS", "ChineseSplitter", "count_tokens", "split_sentences"]
+__all__ = ["DEFAULT_MAX_TOKENS", "DEFAULT_OVERLAP_TOKENS", "ChineseSplitter", "count_tokens"]
 
 DEFAULT_MAX_TOKENS = 400  # well inside e5-small's 512-token window after the "passage: " prefix
 DEFAULT_OVERLAP_TOKENS = 60  # about one sentence carried into the next chunk
@@ -34,7 +35,6 @@ CHAPTER = re.compile(rf"^\s*#*\s*(第[{CN_NUM}\d]+[编章](?:[\s　]+\S.*)?)$")
 SECTION = re.compile(rf"^\s*#*\s*(第[{CN_NUM}\d]+节(?:[\s　]+\S.*)?)$")
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)\s*#*\s*$")
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-SENTENCE_END = re.compile(r"(?<=[。！？；!?;])(?![”’」』）)\]])|(?<=[。！？；!?;][”’」』）)\]])|\n+")
 SPACES = re.compile(r"[ \t\u3000]+")
 
 
@@ -48,11 +48,6 @@ def _encoding() -> Callable[[str], list[int]]:
 def count_tokens(text: str) -> int:
     """Tokens of ``text`` in cl100k (offline copy)."""
     return len(_encoding()(text))
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text``, each keeping its closing punctuation; line breaks also end one."""
-    return [s.strip() for s in SENTENCE_END.split(text) if s and s.strip()]
 
 
 def _sentence_units(text: str) -> list[tuple[str, bool]]:

@@ -42,7 +42,7 @@ from assistant.errors import KezhuanError, StoreError
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.tokenizer import tokenize
 from assistant.index.visibility import Audience
-from assistant.ingest.pipeline import Ingestor
+from assistant.ingest.store import store_file
 from assistant.records import DocType, Hit, Visibility
 from assistant.report.document import Block, BulletList, Document, Paragraph, Section, Table
 from assistant.report.docx import write_docx
@@ -275,14 +275,10 @@ class DisclosureDrafter:
         except OSError as exc:
             raise StoreError(f"草稿未能存入知识库：无法写入草稿文件夹（{exc.strerror or exc}）") from None
         try:
-            report = Ingestor(self.index).ingest([path], doc_type=DocType.DISCLOSURE, wait=STORE_WAIT_SECONDS)
+            store_file(self.index, path, DocType.DISCLOSURE, wait=STORE_WAIT_SECONDS)
         except KezhuanError as exc:
             _restore(path, previous)
             raise StoreError(f"草稿未能存入知识库：{exc}") from exc
-        if report.errors or report.files_indexed + report.files_unchanged != 1:
-            _restore(path, previous)
-            reason = report.errors[0].error if report.errors else "索引没有收录该文件"
-            raise StoreError(f"草稿未能存入知识库：{reason}")
         return path
 
 

@@ -29,11 +29,11 @@ from assistant.generate.llm import LLMComposer, make_chat_model
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.tokenizer import nouns, tokenize
 from assistant.index.visibility import Audience
-from assistant.ingest.splitter import split_sentences
 from assistant.query import clean_query
 from assistant.records import Answer, Citation, DocType, Hit
 from assistant.tasks.conversation import is_follow_up, rewrite_follow_up
 from assistant.tasks.intent import Intent, classify
+from assistant.text import split_sentences
 
 __all__ = ["EVIDENCE_THRESHOLD", "QuestionAnswerer"]
 

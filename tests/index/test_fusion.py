@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.errors import InputError
 from assistant.index.fusion import RRF_K, FusionMode, keyword_weight, rrf, weighted_rrf
 
 
@@ -33,5 +34,5 @@ class TestKeywordWeight:
 class TestFusionMode:
     def test_from_str_lists_valid_modes(self) -> None:
         assert FusionMode.from_str(" RRF ") is FusionMode.RRF
-        with pytest.raises(ValueError, match="adaptive"):
+        with pytest.raises(InputError, match="adaptive"):
             FusionMode.from_str("magic")

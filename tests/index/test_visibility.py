@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.errors import InputError
 from assistant.index.visibility import Role, SearchFilter
 from assistant.records import DocType
 
@@ -48,5 +49,5 @@ class TestSearchFilter:
         }
 
     def test_role_from_str_rejects_unknown(self) -> None:
-        with pytest.raises(ValueError, match="researcher"):
+        with pytest.raises(InputError, match="researcher"):
             Role.from_str("student")

@@ -9,7 +9,7 @@ import docx
 import openpyxl
 import pytest
 
-from assistant.errors import CorruptFileError, EncodingError, UnknownColumnsError
+from assistant.errors import CorruptFileError, EncodingError, InvalidValueError, UnknownColumnsError
 from assistant.ingest.loaders import (
     CsvLoader,
     DocxLoader,
@@ -93,6 +93,12 @@ class TestMarkdownLoader:
         path = tmp_path / "x.md"
         path.write_text("---\nvisibility: secret\n---\n正文", encoding="utf-8")
         with pytest.raises(CorruptFileError, match="visibility"):
+            MarkdownLoader().load(ref(path))
+
+    def test_load_unknown_doc_type_is_a_file_error_naming_the_choices(self, tmp_path: Path) -> None:
+        path = tmp_path / "x.md"
+        path.write_text("---\ndoc_type: poem\n---\n正文", encoding="utf-8")
+        with pytest.raises(CorruptFileError, match=r"doc_type.*poem.*policy"):
             MarkdownLoader().load(ref(path))
 
 
@@ -220,8 +226,18 @@ class TestTabularLoaders:
         with pytest.raises(CorruptFileError, match="第 2 行"):
             JsonlLoader().load(ref(path))
 
-    def test_invalid_score_is_reported_with_row(self, tmp_path: Path) -> None:
+    @pytest.mark.parametrize(
+        ("column", "cell", "expected"),
+        [("服务能力", "很高", "应为数字"), ("服务能力", "120", "不应大于 100"), ("是否白名单", "也许", "是 或 否")],
+    )
+    def test_invalid_cell_names_row_column_and_expectation(
+        self, tmp_path: Path, column: str, cell: str, expected: str
+    ) -> None:
         path = tmp_path / "agencies.csv"
-        path.write_text("机构编号,机构名称,机构简介,服务能力\nA-1,示例,评估,很高\n", encoding="utf-8")
-        with pytest.raises(UnknownColumnsError, match="第 1 行"):
+        path.write_text(
+            f"机构编号,机构名称,机构简介,{column}\nA-0,示例甲,评估,\nA-1,示例乙,评估,{cell}\n", encoding="utf-8"
+        )
+        with pytest.raises(InvalidValueError) as info:
             CsvLoader().load(ref(path, DocType.AGENCY))
+        assert (info.value.row, info.value.column) == (2, column)
+        assert f"“{cell}”" in str(info.value) and expected in str(info.value) and "agencies.csv" in str(info.value)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.ingest.splitter import ChineseSplitter, count_tokens, split_sentences
+from assistant.ingest.splitter import ChineseSplitter, count_tokens
 from assistant.records import DocType, SourceDocument
+from assistant.text import split_sentences
 from tests.corpus import REGULATION
 
 
@@ -51,13 +52,3 @@ class TestChineseSplitter:
     def test_init_rejects_overlap_not_below_budget(self) -> None:
         with pytest.raises(ValueError, match="overlap"):
             ChineseSplitter(max_tokens=50, overlap_tokens=50)
-
-
-def test_split_sentences_keeps_punctuation_and_quotes() -> None:
-    assert split_sentences("他说：“好。”然后走了！真的吗？是；否") == [
-        "他说：“好。”",
-        "然后走了！",
-        "真的吗？",
-        "是；",
-        "否",
-    ]

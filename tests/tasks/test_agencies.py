@@ -7,7 +7,7 @@ from assistant.index.visibility import Audience
 from assistant.records import DocType
 from assistant.tasks.agencies import list_agencies, recommend_agencies, services_for
 from assistant.tasks.qa import QuestionAnswerer
-from tests.helpers import kezhuan_json
+from tests.helpers import index_env, run_cli
 
 PUBLIC = Audience.public()
 
@@ -43,11 +43,10 @@ class TestWhitelist:
             assert cited and all(flags[doc_id] for doc_id in cited), question
 
 
-def test_cli_recommends_only_whitelisted_agencies_with_reasons(
-    knowledge_index: KnowledgeIndex, cli_env: dict[str, str]
-) -> None:
-    cli_env["KEZHUAN_DATA_DIR"] = str(knowledge_index.settings.data_dir)
-    code, payload = kezhuan_json("agencies", "--for", "需要专利价值评估和作价入股方案", env=cli_env)
+def test_cli_recommends_only_whitelisted_agencies_with_reasons(knowledge_index: KnowledgeIndex) -> None:
+    env = index_env(knowledge_index)
+    ran = run_cli("agencies", "--for", "需要专利价值评估和作价入股方案", "--json", env=env)
+    code, payload = ran.exit_code, ran.json()
     recorded = {a.id: a.whitelisted for a in list_agencies(knowledge_index, PUBLIC)}
     assert code == 0 and payload["agencies"]
     for agency in payload["agencies"]:

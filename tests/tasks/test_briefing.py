@@ -28,7 +28,7 @@ from assistant.tasks.briefing_document import briefing_markdown, save_briefing
 from assistant.tasks.briefing_narrative import unsupported_numbers
 from assistant.tasks.qa import BRIEFING_PROGRESS, QuestionAnswerer
 from tests.conftest import REPO
-from tests.helpers import kezhuan, kezhuan_json
+from tests.helpers import index_env, run_cli
 from tests.openai_stub import OpenAIStub
 
 KNOWLEDGE = REPO / "knowledge"
@@ -178,11 +178,12 @@ class TestConfidentiality:
 
 class TestDocuments:
     def test_cli_writes_a_docx_whose_figures_match_a_direct_count(
-        self, knowledge_index: KnowledgeIndex, cli_env: dict[str, str], tmp_path: Path
+        self, knowledge_index: KnowledgeIndex, tmp_path: Path
     ) -> None:
-        cli_env["KEZHUAN_DATA_DIR"] = str(knowledge_index.settings.data_dir)
+        env = index_env(knowledge_index)
         out = tmp_path / "out.docx"
-        code, payload = kezhuan_json("brief", "人工智能领域可转化成果", "--format", "docx", "-o", str(out), env=cli_env)
+        ran = run_cli("brief", "人工智能领域可转化成果", "--format", "docx", "-o", str(out), "--json", env=env)
+        code, payload = ran.exit_code, ran.json()
         assert code == 0 and payload["path"] == str(out) and payload["title"] == "人工智能领域可转化成果简报"
         values = {f["name"]: f["value"] for f in payload["figures"]}
         expected = direct_ai_counts()
@@ -205,11 +206,17 @@ class TestDocuments:
         body = "\n".join(p.text for p in document.paragraphs)
         assert all(s["title"] in body for s in payload["sources"])
 
-    def test_cli_refuses_a_format_that_contradicts_the_output_file(
-        self, cli_env: dict[str, str], tmp_path: Path
-    ) -> None:
-        result = kezhuan("brief", "人工智能", "--format", "docx", "-o", str(tmp_path / "b.md"), env=cli_env)
-        assert result.returncode == 2 and result.stderr.strip() == "错误：输出文件后缀 .md 与 --format docx 不一致"
+    def test_cli_refuses_a_format_that_contradicts_the_output_file(self, tmp_path: Path) -> None:
+        ran = run_cli(
+            "brief",
+            "人工智能",
+            "--format",
+            "docx",
+            "-o",
+            str(tmp_path / "b.md"),
+            env={"KEZHUAN_DATA_DIR": str(tmp_path / "data")},
+        )
+        assert ran.exit_code == 2 and ran.stderr.strip() == "错误：输出文件后缀 .md 与 --format docx 不一致"
         assert not list(tmp_path.iterdir())
 
     def test_markdown_links_charts_saved_beside_it(self, ai_briefing: Briefing, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from assistant.errors import CorruptFileError
+from assistant.errors import CorruptFileError, InputError
 from assistant.ingest.encoding import read_text
 from assistant.ingest.loaders.base import FileRef
 from assistant.records import DocType, MetaValue, SourceDocument, Visibility
@@ -65,7 +65,10 @@ class MarkdownLoader:
             raise CorruptFileError(ref.path, "visibility 只能是 public、internal 或 confidential") from None
         doc_type = ref.doc_type
         if "doc_type" in front:
-            doc_type = doc_type or DocType.from_str(str(front.pop("doc_type")))
+            try:
+                doc_type = doc_type or DocType.from_str(str(front.pop("doc_type")))
+            except InputError as exc:
+                raise CorruptFileError(ref.path, f"front matter 的 doc_type：{exc}") from None
         return [
             SourceDocument(
                 doc_id=ref.doc_id,
