@@ -186,22 +186,22 @@ def ask(
     as_json: JsonOption = False,
 ) -> None:
     """有引用的问答：离线抽取作答，配置 OPENAI_API_KEY 后由大模型作答。"""
+    from assistant.chat.router import ChatRouter
     from assistant.index.knowledge_index import KnowledgeIndex
     from assistant.query import clean_query
     from assistant.records import Answer
-    from assistant.tasks.qa import QuestionAnswerer
 
     text, warning = _guard(lambda: clean_query(_read_query(question)))
     if warning:
         typer.echo(f"警告：{warning}", err=True)
     settings = Settings()
     audience = _audience(role, user, settings)
-    qa = _guard(lambda: QuestionAnswerer(KnowledgeIndex(settings), settings))
+    chat = _guard(lambda: ChatRouter(KnowledgeIndex(settings), settings))
     streamed: list[str] = []
 
     def run() -> Answer:
         final: Answer | None = None
-        for item in qa.stream(text, audience):
+        for item in chat.stream(text, audience):
             if isinstance(item, Answer):
                 final = item
             elif not as_json:  # show the answer as it is produced
@@ -296,6 +296,8 @@ def disclose(
         typer.echo(f"已写入 {output}", err=True)
     else:
         typer.echo(draft.markdown())
+    if draft.notice:
+        typer.echo(f"提示：{draft.notice}", err=True)
     if draft.stored_as:
         typer.echo(f"草稿已作为保密文档存入索引（仅 {parsed.author} 与转化专员可见）：{draft.stored_as}", err=True)
 
