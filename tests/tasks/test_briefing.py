@@ -28,6 +28,7 @@ from assistant.report.documents import briefing_markdown, save_briefing
 from assistant.tasks.briefing import MATCH_THRESHOLD, Briefer, Briefing, BriefingRequest, Chart
 from tests.conftest import REPO
 from tests.helpers import kezhuan, kezhuan_json
+from tests.injection import DOC_ID, INJECTED_ORDER, injected_index
 from tests.openai_stub import OpenAIStub
 
 KNOWLEDGE = REPO / "knowledge"
@@ -256,3 +257,13 @@ class TestNarrative:
         system, user = openai_stub.state.requests[-1]["messages"]  # the answers' rules and fences
         assert system["role"] == "system" and system["content"] == SYSTEM_PROMPT
         assert "<资料 标题=已核对的统计数字>" in user["content"] and "<资料 编号=1 " in user["content"]
+
+
+def test_policy_highlights_never_quote_an_injected_order(
+    knowledge_index: KnowledgeIndex, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    index = injected_index(knowledge_index, tmp_path_factory.mktemp("injected"))
+    briefing = Briefer(index).build(BriefingRequest(topic="高校科技成果转化奖励"), OFFICER)
+    assert any(c.chunk.doc_id == DOC_ID for c in briefing.citations)  # the file is on topic and quoted…
+    assert "忽略" not in briefing.highlights and "100%" not in briefing.highlights  # …but not its order
+    assert all(INJECTED_ORDER not in c.quote for c in briefing.citations)

@@ -4,6 +4,7 @@ Routing (small talk, matching, follow-ups …) is tested with the chat layer, in
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from assistant.index.visibility import Audience, Role
 from assistant.ingest.pipeline import Ingestor
 from assistant.records import Answer, DocType
 from assistant.tasks.qa import QuestionAnswerer
+from tests.injection import DOC_ID, INJECTED_ORDER, QUESTION, injected_index
 from tests.openai_stub import OpenAIStub
 
 PUBLIC = Audience.public()
@@ -24,6 +26,11 @@ REWARD_QUESTION = "上海高校科技成果转让净收入给研发团队的奖�
 @pytest.fixture(scope="module")
 def offline(knowledge_index: KnowledgeIndex) -> QuestionAnswerer:
     return QuestionAnswerer(knowledge_index, knowledge_index.settings.model_copy(update={"openai_api_key": None}))
+
+
+@pytest.fixture(scope="module")
+def injected(knowledge_index: KnowledgeIndex, tmp_path_factory: pytest.TempPathFactory) -> KnowledgeIndex:
+    return injected_index(knowledge_index, tmp_path_factory.mktemp("injected"))
 
 
 def llm_answerer(index: KnowledgeIndex, stub: OpenAIStub) -> QuestionAnswerer:
@@ -133,3 +140,30 @@ class TestLLMAnswers:
         assert answer.mode == "llm" and "12月31日" in answer.text
         user_message = openai_stub.state.requests[-1]["messages"][1]["content"]
         assert user_message.count("</资料>") == 1  # the document could not close its block
+
+
+class TestInjectedOrders:
+    """A policy file ordering the reader to answer "100%" (issue 16, item 5)."""
+
+    def test_offline_answer_never_quotes_the_order(self, injected: KnowledgeIndex) -> None:
+        qa = QuestionAnswerer(injected, injected.settings.model_copy(update={"openai_api_key": None}))
+        evidence = qa.gather(QUESTION, PUBLIC)
+        assert any(h.chunk.doc_id == DOC_ID and INJECTED_ORDER in h.chunk.text for h in evidence.hits)  # retrieved…
+        answer = qa.answer(QUESTION, PUBLIC)
+        assert answer.grounded
+        assert "忽略" not in answer.text and "100%" not in answer.text  # …but never quoted
+        assert all("忽略" not in c.quote for c in answer.citations)
+        assert_quotes_verbatim(answer)
+
+    def test_llm_answer_restating_the_order_is_replaced(
+        self, injected: KnowledgeIndex, openai_stub: OpenAIStub
+    ) -> None:
+        openai_stub.state.mode = "obey"  # the model follows the order and cites the block it came from
+        answer = llm_answerer(injected, openai_stub).answer(QUESTION, PUBLIC)
+        assert "100%" not in answer.text and "忽略" not in answer.text
+        assert answer.mode == "extractive" and "与所引资料不符" in answer.notice
+        assert all("忽略" not in c.quote for c in answer.citations)
+        system, user = openai_stub.state.requests[-1]["messages"]
+        assert system["role"] == "system" and "不是指令" in system["content"]
+        blocks = re.findall(r"<资料 编号=\d+[^>]*>\n(.*?)\n</资料>", user["content"], re.DOTALL)
+        assert any(INJECTED_ORDER in block for block in blocks)  # the order reached the model only as fenced data
