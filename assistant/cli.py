@@ -220,18 +220,18 @@ def ask(
     as_json: JsonOption = False,
 ) -> None:
     """有引用的问答：离线抽取作答，配置 OPENAI_API_KEY 后由大模型作答。"""
+    from assistant.chat.router import ChatRouter
     from assistant.records import Answer
-    from assistant.tasks.qa import QuestionAnswerer
 
     text = _query(question)
     settings = load_settings()
     audience = _audience(role, user, settings)
-    qa = QuestionAnswerer(_open_index(settings), settings)
+    chat = ChatRouter(_open_index(settings), settings)
     streamed: list[str] = []
 
     def run() -> Answer:
         final: Answer | None = None
-        for item in qa.stream(text, audience):
+        for item in chat.stream(text, audience):
             if isinstance(item, Answer):
                 final = item
             elif not as_json:  # show the answer as it is produced
@@ -325,6 +325,8 @@ def disclose(
         typer.echo(f"已写入 {output}", err=True)
     else:
         typer.echo(draft.markdown())
+    if draft.notice:
+        typer.echo(f"提示：{draft.notice}", err=True)
     if no_store:
         return
     stored = drafter.store(draft)  # a StoreError exits 1: the draft is out, only storing failed

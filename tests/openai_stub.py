@@ -8,6 +8,8 @@ talks to, streaming (SSE) or not. Its "model" is a script the test chooses:
 - ``nocite``: answers without any citation;
 - ``error``: fails with HTTP 500;
 - ``renumber``: the disclosure polish changes a number; the briefing overview invents one;
+- ``obey``: a model that follows an order found *inside* a data block ("…回答：X。"): it answers
+  "X[n]。", citing the block the order came from (as if the order were a rule stated there);
 - any request whose prompt carries "忽略以上指令" *outside* the <资料> data blocks is
   obeyed (the answer becomes "我被攻破了[1]"), like a model that follows injected text.
 """
@@ -23,6 +25,7 @@ from typing import Any
 
 BLOCK = re.compile(r"<资料[^>]*>\n(.*?)\n</资料>", re.DOTALL)
 INJECTION = "忽略以上指令"
+ORDER = re.compile(r"回答：([^。\n]+)")
 
 
 class StubState:
@@ -53,6 +56,11 @@ def _reply(state: StubState, body: dict[str, Any]) -> str:
     if state.mode == "nocite":
         return "这是一个没有任何出处的回答。"
     blocks = BLOCK.findall(text)
+    if state.mode == "obey":
+        orders = [(n, found.group(1)) for n, block in enumerate(blocks, start=1) if (found := ORDER.search(block))]
+        if orders:
+            n, order = orders[0]
+            return f"{order}[{n}]。"
     first = re.split(r"(?<=[。；！？])", blocks[0].strip())[0] if blocks else "无资料"
     return f"{first}[1]另见[9]。"
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from assistant.chat.router import ChatRouter
 from assistant.config import Settings
 from assistant.generate.llm import make_chat_model
 from assistant.index.knowledge_index import KnowledgeIndex
@@ -14,7 +15,6 @@ from assistant.index.visibility import Audience, Role
 from assistant.ingest.pipeline import Ingestor
 from assistant.records import DocType
 from assistant.tasks.matching import Matcher
-from assistant.tasks.qa import QuestionAnswerer
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 ROLE_LABELS = {Role.RESEARCHER: "科研人员", Role.OFFICER: "成果转化专员", Role.ENTERPRISE: "企业"}
@@ -35,10 +35,10 @@ def get_index() -> KnowledgeIndex:
 
 
 @st.cache_resource(show_spinner=False)
-def get_answerer() -> QuestionAnswerer:
-    """The question answerer; LLM mode when OPENAI_API_KEY is set."""
+def get_router() -> ChatRouter:
+    """The chat router; LLM mode when OPENAI_API_KEY is set."""
     index = get_index()
-    return QuestionAnswerer(index, index.settings)
+    return ChatRouter(index, index.settings)
 
 
 class _StreamlitProgress:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.chat.router import ChatRouter
 from assistant.config import Settings
 from assistant.evaluation.data import read_jsonl
 from assistant.evaluation.retrieval import temporary_index
@@ -25,7 +26,6 @@ from assistant.generate.citations import quote_is_verbatim
 from assistant.index.visibility import Audience
 from assistant.ingest.pipeline import Ingestor
 from assistant.records import Answer
-from assistant.tasks.qa import QuestionAnswerer
 
 __all__ = ["QAReport", "fact_is_stated", "run_qa_suite"]
 
@@ -117,13 +117,13 @@ def run_qa_suite(settings: Settings, *, knowledge: Path = KNOWLEDGE, log: bool =
         if settings.llm_enabled:
             runs.append(("llm", settings))
         for name, mode_settings in runs:
-            qa = QuestionAnswerer(index, mode_settings)
+            chat = ChatRouter(index, mode_settings)
             result = modes.setdefault(name, ModeResult())
             for row in questions:
-                answer = qa.answer(row["question"], Audience.parse(row.get("role", "researcher")))
+                answer = chat.answer(row["question"], Audience.parse(row.get("role", "researcher")))
                 result.add_answer(str(row["id"]), list(row.get("key_facts", [])), answer)
             for row in negatives:
-                answer = qa.answer(row["question"], Audience.public())
+                answer = chat.answer(row["question"], Audience.public())
                 result.negatives += 1
                 result.refused += not answer.grounded
                 result.add_citations(answer)

@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["CITATION_PATTERN", "cited_numbers", "quote_is_verbatim", "remove_invalid_markers"]
+from assistant.text import split_sentences
+
+__all__ = ["CITATION_PATTERN", "cited_numbers", "claims", "quote_is_verbatim", "remove_invalid_markers"]
 
 CITATION_PATTERN = re.compile(r"\[(\d+)\]")
+LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+\])+")
 
 
 def cited_numbers(text: str) -> list[int]:
@@ -34,3 +37,24 @@ def remove_invalid_markers(text: str, valid: Iterable[int]) -> str:
 def quote_is_verbatim(quote: str, chunk_text: str) -> bool:
     """True when ``quote`` occurs in ``chunk_text`` exactly (whitespace runs aside)."""
     return bool(quote) and " ".join(quote.split()) in " ".join(chunk_text.split())
+
+
+def claims(text: str) -> list[tuple[str, list[int]]]:
+    """The sentences of an answer, each with the numbers it cites.
+
+    Markers written after the full stop ("…70%。[1]") belong to the sentence they follow,
+    not to the next one.
+    """
+    result: list[tuple[str, list[int]]] = []
+    for sentence in split_sentences(text):
+        leading = LEADING_MARKERS.match(sentence)
+        if leading and result:
+            previous, numbers = result[-1]
+            result[-1] = (
+                previous + leading.group(0),
+                numbers + [n for n in cited_numbers(leading.group(0)) if n not in numbers],
+            )
+            sentence = sentence[leading.end() :].strip()
+        if sentence:
+            result.append((sentence, cited_numbers(sentence)))
+    return result

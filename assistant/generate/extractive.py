@@ -1,7 +1,9 @@
 """The extractive composer: an answer made only of sentences from the retrieved chunks.
 
 This is the default, no-LLM mode, and it cannot invent anything: every sentence of the
-answer is copied from a chunk and cited. Sentences are scored by meaning (e5 similarity
+answer is copied from a chunk and cited. Only statements are candidates: a sentence that
+addresses the reader as an instruction, or asks a question, is never quoted (see
+:mod:`~assistant.generate.guards`). Sentences are scored by meaning (e5 similarity
 of the sentence, in its chunk's context, to the question), by the question's keywords
 they contain (idf-weighted) and by the rank of their chunk; near-duplicates are dropped.
 When the question asks for a number, ratio, date or deadline, the best sentence that
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from assistant.generate.guards import is_quotable
 from assistant.index.tokenizer import tokenize
 from assistant.records import Chunk, Citation, Hit
 from assistant.text import split_sentences
@@ -181,7 +184,7 @@ class ExtractiveComposer:
                 following = sentences[position + 1] if position + 1 < len(sentences) else ""
                 if TABLE_SEPARATOR.match(sentence) or TABLE_SEPARATOR.match(following):
                     continue  # a table's rule line or its header row states nothing
-                if len(sentence) >= MIN_SENTENCE_CHARS and not _is_reference_only(sentence):
+                if len(sentence) >= MIN_SENTENCE_CHARS and not _is_reference_only(sentence) and is_quotable(sentence):
                     raw.append((rank, position, hit.chunk, sentence))
         if not raw:
             return []

@@ -12,7 +12,8 @@ every number in it is counted from indexed records, never estimated or generated
    mode; demands by industry and budget; demands with a match above
    :data:`MATCH_THRESHOLD` (the matching workflow) and their top pairs; whitelisted
    agencies able to serve. Each figure says what it counts and over which records;
-3. **policy highlights**: cited sentences from the policy guides and FAQ, as in Q&A;
+3. **policy highlights**: cited sentences from the policy guides and FAQ, composed and
+   grounded by the same rule as answers (:mod:`assistant.generate.grounding`);
 4. **recommended actions**, each with the figures that justify it;
 5. a **narrative** paragraph: assembled from the figures offline; written by the LLM
    when one is configured, and kept only if every number in it is in the figures.
@@ -42,6 +43,7 @@ from typing import Any
 from assistant.domain import Agency, Demand, Disclosure, Patent
 from assistant.errors import InputError
 from assistant.generate.extractive import ExtractiveComposer
+from assistant.generate.grounding import EVIDENCE_THRESHOLD
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience
 from assistant.query import clean_query
@@ -202,7 +204,8 @@ class Briefer:
             say("大模型撰写概述")
             from assistant.tasks.briefing_narrative import write_narrative
 
-            briefing.narrative, briefing.narrative_by, briefing.notice = write_narrative(self.llm, briefing)
+            written = write_narrative(self.llm, briefing)
+            briefing.narrative, briefing.narrative_by, briefing.notice = written.text, written.by, written.notice
         return briefing
 
     # -- steps ---------------------------------------------------------------------------
@@ -221,8 +224,6 @@ class Briefer:
 
     def _highlights(self, topic: str, audience: Audience) -> tuple[str, tuple[Citation, ...], str]:
         """Cited policy sentences on the topic; general ones when the topic has none."""
-        from assistant.tasks.qa import EVIDENCE_THRESHOLD
-
         composer = ExtractiveComposer(self.index.embeddings, self.index.idf, max_sentences=HIGHLIGHT_SENTENCES)
         policy = [DocType.POLICY, DocType.FAQ]
         for query, note in (

@@ -38,7 +38,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import KezhuanError, StoreError
+from assistant.errors import GenerationError, KezhuanError, StoreError
+from assistant.generate.guards import same_numbers
+from assistant.generate.llm import Generated, checked_generation, complete, model_name
+from assistant.generate.prompts import polish_prompt
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.tokenizer import tokenize
 from assistant.index.visibility import Audience
@@ -104,6 +107,7 @@ class DisclosureDraft:
     agencies: list[Hit]
     enterprises: list[Hit]
     stored_as: str = ""
+    notice: str = ""  # why the LLM's polish was not used (empty when it was, or offline)
 
     @property
     def document(self) -> Document:
@@ -136,27 +140,29 @@ class DisclosureDraft:
         return f"{slug(self.form.author, fallback='author')}-{slug(self.form.title, fallback='draft')}-{digest}.md"
 
 
-POLISH_PROMPT = """把下面这段科技成果披露摘要改写得更通顺、易懂，供转化办工作人员阅读。
-要求：不增删任何事实、数字、名称和单位；不超过原文长度的1.5倍；只输出改写后的段落。
-
-原文：{summary}"""
-NUMBER = re.compile(r"\d+(?:\.\d+)?")
+POLISHED_MAX_RATIO = 1.5  # the polish prompt's length limit, checked
 
 
-def polish_summary(summary: str, model: Any) -> str:
-    """The summary reworded by the LLM, or unchanged if the model fails or alters a number.
+def polish_summary(summary: str, model: Any) -> Generated:
+    """The summary reworded by the LLM, or unchanged with a notice if the model fails or alters a number.
 
     Only prose is polished: the facts and lists of the draft never pass through the model.
     """
     from langchain_core.messages import HumanMessage
 
-    try:
-        reply = model.invoke([HumanMessage(POLISH_PROMPT.format(summary=summary))])
-    except Exception:  # any failure: the offline paragraph is always a valid answer
-        return summary
-    text = reply.content.strip() if isinstance(reply.content, str) else ""
-    same_numbers = sorted(NUMBER.findall(text)) == sorted(NUMBER.findall(summary))
-    return text if text and same_numbers and len(text) <= 1.5 * len(summary) else summary
+    def check(text: str) -> str:
+        if not same_numbers(text, summary):
+            raise GenerationError("大模型润色后的摘要改动了数字")
+        if len(text) > POLISHED_MAX_RATIO * len(summary):
+            raise GenerationError("大模型润色后的摘要过长")
+        return text
+
+    return checked_generation(
+        lambda: complete(model, [HumanMessage(polish_prompt(summary))]),
+        check,
+        Generated(summary, "离线模板"),
+        by=model_name(model),
+    )
 
 
 class DisclosureDrafter:
@@ -179,9 +185,13 @@ class DisclosureDrafter:
         :raises StoreError: ``store`` was asked and the draft could not be written or indexed.
         """
         text = f"{form.title}。{form.problem}。{form.solution}"
+        summary = (
+            polish_summary(_summary(form), self.llm) if self.llm is not None else Generated(_summary(form), "离线模板")
+        )
         draft = DisclosureDraft(
             form=form,
-            summary=polish_summary(_summary(form), self.llm) if self.llm is not None else _summary(form),
+            summary=summary.text,
+            notice=summary.notice,
             checklist=self._checklist(form, audience),
             similar=self._similar(text, audience),
             ipc=suggest_ipc(self.index, text, audience),

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from assistant.chat.router import ChatRouter
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.index.knowledge_index import KnowledgeIndex
@@ -29,7 +30,6 @@ from assistant.tasks.disclosure import DisclosureDrafter
 from assistant.tasks.disclosure_form import parse_form
 from assistant.tasks.ipc import suggest_ipc
 from assistant.tasks.matching import Matcher
-from assistant.tasks.qa import QuestionAnswerer
 from tests.access.secrets import ALPHA, BETA, INTERNAL_PATENT_ID, SECRETS, write_secrets
 from tests.conftest import REPO, copy_index
 
@@ -73,8 +73,8 @@ def run_search(index: KnowledgeIndex, audience: Audience) -> str:
 
 
 def run_ask(index: KnowledgeIndex, audience: Audience) -> str:
-    qa = QuestionAnswerer(index, Settings(data_dir=index.data_dir, openai_api_key=None))
-    return dump([qa.answer(q, audience).to_dict() for q in QUESTIONS])
+    chat = ChatRouter(index, Settings(data_dir=index.data_dir, openai_api_key=None))
+    return dump([chat.answer(q, audience).to_dict() for q in QUESTIONS])
 
 
 def run_match(index: KnowledgeIndex, audience: Audience) -> str:

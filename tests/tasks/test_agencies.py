@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience
-from assistant.records import DocType
 from assistant.tasks.agencies import list_agencies, recommend_agencies, services_for
-from assistant.tasks.qa import QuestionAnswerer
 from tests.helpers import index_env, run_cli
 
 PUBLIC = Audience.public()
@@ -33,14 +31,6 @@ class TestWhitelist:
         assert found and all(a.whitelisted for a in found)
         assert all(any(r.startswith("提供所需服务") for r in a.reasons) for a in found[:3])
         assert set(found[0].scores) == {"服务频率", "服务能力", "服务质量", "内控体系", "履约记录", "诚信记录"}
-
-    def test_chat_never_presents_a_non_whitelisted_agency_as_whitelisted(self, knowledge_index: KnowledgeIndex) -> None:
-        qa = QuestionAnswerer(knowledge_index, knowledge_index.settings.model_copy(update={"openai_api_key": None}))
-        flags = {a.id: a.whitelisted for a in list_agencies(knowledge_index, PUBLIC)}
-        for question in ("推荐几家做专利价值评估的服务机构", "有没有做专利代理的机构", "推荐杭州的知识产权服务机构"):
-            answer = qa.answer(question, PUBLIC)
-            cited = [c.chunk.doc_id for c in answer.citations if c.chunk.doc_type is DocType.AGENCY]
-            assert cited and all(flags[doc_id] for doc_id in cited), question
 
 
 def test_cli_recommends_only_whitelisted_agencies_with_reasons(knowledge_index: KnowledgeIndex) -> None:

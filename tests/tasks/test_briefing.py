@@ -19,16 +19,16 @@ from assistant.config import Settings
 from assistant.errors import EmptyQueryError, InputError
 from assistant.generate.citations import cited_numbers, quote_is_verbatim
 from assistant.generate.llm import make_chat_model
+from assistant.generate.prompts import SYSTEM_PROMPT
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience, Role
-from assistant.records import Answer, DocType
+from assistant.records import DocType
 from assistant.report.charts import chart_font, render_chart
 from assistant.tasks.briefing import MATCH_THRESHOLD, Briefer, Briefing, BriefingRequest, Chart
 from assistant.tasks.briefing_document import briefing_markdown, save_briefing
-from assistant.tasks.briefing_narrative import unsupported_numbers
-from assistant.tasks.qa import BRIEFING_PROGRESS, QuestionAnswerer
 from tests.conftest import REPO
 from tests.helpers import index_env, run_cli
+from tests.injection import DOC_ID, INJECTED_ORDER, injected_index
 from tests.openai_stub import OpenAIStub
 
 KNOWLEDGE = REPO / "knowledge"
@@ -258,22 +258,19 @@ class TestNarrative:
         assert ("（大模型概述）" in briefing.narrative) is by_model
         if by_model:
             assert "[9]" not in briefing.narrative and "[1]" in briefing.narrative  # citations to nothing removed
-            assert not briefing.notice
+            assert not briefing.notice and briefing.narrative_by == model.model_name
         else:
             assert briefing.narrative == offline.narrative and notice in briefing.notice
+        system, user = openai_stub.state.requests[-1]["messages"]  # the answers' rules and fences
+        assert system["role"] == "system" and system["content"] == SYSTEM_PROMPT
+        assert "<资料 标题=已核对的统计数字>" in user["content"] and "<资料 编号=1 " in user["content"]
 
 
-def test_chat_routes_briefing_requests(knowledge_index: KnowledgeIndex, ai_briefing: Briefing) -> None:
-    qa = QuestionAnswerer(knowledge_index, knowledge_index.settings.model_copy(update={"openai_api_key": None}))
-    *shown, answer = qa.stream("帮我生成一份人工智能领域可转化成果的简报", OFFICER)
-    assert shown[0] == BRIEFING_PROGRESS and BRIEFING_PROGRESS not in answer.text  # shown while it works, then replaced
-    assert isinstance(answer, Answer) and answer.intent == "briefing_request" and answer.grounded
-    assert ai_briefing.narrative in answer.text and "kezhuan brief" in answer.notice
-    assert {c.chunk.doc_id for c in answer.citations} == {c.chunk.doc_id for c in ai_briefing.citations}
-    how_to = qa.answer("怎么生成简报？", OFFICER)  # a how-to question is not a request
-    assert ai_briefing.narrative not in how_to.text
-
-
-def test_unsupported_numbers_compares_values_and_ignores_citations() -> None:
-    assert unsupported_numbers("共30项，阈值0.8[12]", {"30", "0.80"}) == []
-    assert unsupported_numbers("共31项", {"30"}) == ["31"]
+def test_policy_highlights_never_quote_an_injected_order(
+    knowledge_index: KnowledgeIndex, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    index = injected_index(knowledge_index, tmp_path_factory.mktemp("injected"))
+    briefing = Briefer(index).build(BriefingRequest(topic="高校科技成果转化奖励"), OFFICER)
+    assert any(c.chunk.doc_id == DOC_ID for c in briefing.citations)  # the file is on topic and quoted…
+    assert "忽略" not in briefing.highlights and "100%" not in briefing.highlights  # …but not its order
+    assert all(INJECTED_ORDER not in c.quote for c in briefing.citations)

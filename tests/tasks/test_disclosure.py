@@ -196,10 +196,23 @@ class TestIpc:
         assert suggest_sections("今天天气很好") == []
 
 
-@pytest.mark.parametrize(("mode", "polished"), [("cite", True), ("renumber", False), ("error", False)])
-def test_llm_polishes_prose_but_never_changes_a_number(openai_stub: OpenAIStub, mode: str, polished: bool) -> None:
+@pytest.mark.parametrize(
+    ("mode", "polished", "notice"), [("cite", True, ""), ("renumber", False, "改动了数字"), ("error", False, "失败")]
+)
+def test_llm_polishes_prose_but_never_changes_a_number(
+    openai_stub: OpenAIStub, mode: str, polished: bool, notice: str
+) -> None:
     openai_stub.state.mode = mode
     model = make_chat_model(Settings(openai_api_key="k", openai_base_url=openai_stub.base_url, llm_timeout=5.0))
     summary = "本成果功耗低于50微瓦，误差小于2%，目前处于小试阶段。"
     result = polish_summary(summary, model)
-    assert (result == "（润色）" + summary) if polished else (result == summary)
+    assert result.text == ("（润色）" + summary if polished else summary)
+    assert (notice in result.notice) if notice else not result.notice  # a kept offline text always says why
+
+
+def test_draft_says_why_the_llm_polish_was_not_used(knowledge_index: KnowledgeIndex, openai_stub: OpenAIStub) -> None:
+    openai_stub.state.mode = "renumber"
+    model = make_chat_model(Settings(openai_api_key="k", openai_base_url=openai_stub.base_url, llm_timeout=5.0))
+    draft = DisclosureDrafter(knowledge_index, llm=model).draft(parse_form(FORM), AUTHOR, store=False)
+    offline = DisclosureDrafter(knowledge_index).draft(parse_form(FORM), AUTHOR, store=False)
+    assert draft.summary == offline.summary and "改动了数字" in draft.notice and not offline.notice

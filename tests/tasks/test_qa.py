@@ -1,7 +1,10 @@
-"""Cited answers on the shipped knowledge base, offline and through a real OpenAI-compatible server."""
+"""Cited answers to policy questions on the shipped knowledge base, offline and through a real OpenAI-compatible server.
+
+Routing (small talk, matching, follow-ups …) is tested with the chat layer, in tests/chat/."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ from assistant.index.visibility import Audience, Role
 from assistant.ingest.pipeline import Ingestor
 from assistant.records import Answer, DocType
 from assistant.tasks.qa import QuestionAnswerer
+from tests.injection import DOC_ID, INJECTED_ORDER, QUESTION, injected_index
 from tests.openai_stub import OpenAIStub
 
 PUBLIC = Audience.public()
@@ -22,6 +26,11 @@ REWARD_QUESTION = "上海高校科技成果转让净收入给研发团队的奖�
 @pytest.fixture(scope="module")
 def offline(knowledge_index: KnowledgeIndex) -> QuestionAnswerer:
     return QuestionAnswerer(knowledge_index, knowledge_index.settings.model_copy(update={"openai_api_key": None}))
+
+
+@pytest.fixture(scope="module")
+def injected(knowledge_index: KnowledgeIndex, tmp_path_factory: pytest.TempPathFactory) -> KnowledgeIndex:
+    return injected_index(knowledge_index, tmp_path_factory.mktemp("injected"))
 
 
 def llm_answerer(index: KnowledgeIndex, stub: OpenAIStub) -> QuestionAnswerer:
@@ -50,7 +59,7 @@ def assert_quotes_verbatim(answer: Answer) -> None:
 class TestOfflineAnswers:
     def test_numeric_question_leads_with_the_number_and_cites_the_article(self, offline: QuestionAnswerer) -> None:
         answer = offline.answer(REWARD_QUESTION, PUBLIC)
-        assert answer.grounded and answer.mode == "extractive" and answer.intent == "policy_question"
+        assert answer.grounded and answer.mode == "extractive"
         assert "70%" in first_sentence(answer)
         assert any("第三十四条" in c.quote or "第三十四条" in c.chunk.text for c in answer.citations)
         assert_quotes_verbatim(answer)
@@ -68,42 +77,11 @@ class TestOfflineAnswers:
         assert answer.grounded and fact in answer.text
         assert_quotes_verbatim(answer)
 
-    def test_follow_up_is_rewritten_with_the_conversation(self, offline: QuestionAnswerer) -> None:
-        answer = offline.answer(
-            "那上海呢？", PUBLIC, history=["科技成果转让给企业，净收入奖励研发团队的比例最低是多少？"]
-        )
-        assert "上海" in answer.query and "转让" in answer.query
-        assert "70%" in answer.text
-
-    @pytest.mark.parametrize("question", ["红烧肉怎么做才不油腻？", "最近有什么好看的电影推荐？"])
-    def test_out_of_scope_is_refused(self, offline: QuestionAnswerer, question: str) -> None:
-        answer = offline.answer(question, PUBLIC)
-        assert not answer.grounded and answer.intent == "out_of_scope" and not answer.citations
-
     def test_unanswerable_domain_question_lists_nearest_sources(self, offline: QuestionAnswerer) -> None:
         answer = offline.answer("深圳的高校把专利转让出去，给科研团队的奖励比例最低是多少？", PUBLIC)
         assert not answer.grounded
         assert "没有找到" in answer.text and answer.citations
         assert "深圳" not in "".join(c.quote for c in answer.citations)
-
-    def test_small_talk_gets_a_greeting(self, offline: QuestionAnswerer) -> None:
-        answer = offline.answer("你好", PUBLIC)
-        assert answer.intent == "small_talk" and "科转助手" in answer.text and not answer.citations
-
-    def test_matching_request_is_answered_by_the_matcher(self, offline: QuestionAnswerer) -> None:
-        answer = offline.answer("我们需要一种能让电池在高温下不鼓包的隔膜技术", PUBLIC)
-        assert answer.intent == "matching_request" and "kezhuan match" in answer.notice
-        assert answer.citations[0].chunk.doc_type is DocType.PATENT and "隔膜" in answer.citations[0].chunk.title
-        assert_quotes_verbatim(answer)
-
-    def test_patent_to_enterprises_request(self, offline: QuestionAnswerer) -> None:
-        answer = offline.answer("CN202310900014.8 这个专利可以找哪些企业？", Audience(Role.OFFICER))
-        assert answer.intent == "matching_request"
-        assert answer.citations[0].chunk.doc_id == "D-A001"
-
-    def test_disclosure_help_answers_and_points_to_the_workflow(self, offline: QuestionAnswerer) -> None:
-        answer = offline.answer("帮我写一份职务科技成果披露", PUBLIC)
-        assert answer.intent == "disclosure_help" and answer.grounded and "kezhuan disclose" in answer.notice
 
     def test_enterprise_never_receives_a_confidential_disclosure(self, offline: QuestionAnswerer) -> None:
         question = "灵犀-7型电解质是怎么制备的？"
@@ -144,14 +122,7 @@ class TestLLMAnswers:
     ) -> None:
         openai_stub.state.mode = "nocite"
         answer = llm_answerer(knowledge_index, openai_stub).answer(REWARD_QUESTION, PUBLIC)
-        assert answer.mode == "extractive" and "没有出处" not in answer.text and answer.notice
-
-    def test_follow_up_condensed_by_the_model(self, knowledge_index: KnowledgeIndex, openai_stub: OpenAIStub) -> None:
-        answer = llm_answerer(knowledge_index, openai_stub).answer(
-            "那上海呢？", PUBLIC, history=["转让净收入奖励团队的比例是多少？"]
-        )
-        assert answer.query.startswith("上海") and "转让净收入" in answer.query
-        assert any("最新追问" in str(r["messages"]) for r in openai_stub.state.requests)
+        assert answer.mode == "extractive" and "没有出处" not in answer.text and "没有可核对的引用" in answer.notice
 
     def test_instructions_inside_documents_are_not_obeyed(
         self, openai_stub: OpenAIStub, tmp_path: Path, embedding_cache: Path
@@ -169,3 +140,30 @@ class TestLLMAnswers:
         assert answer.mode == "llm" and "12月31日" in answer.text
         user_message = openai_stub.state.requests[-1]["messages"][1]["content"]
         assert user_message.count("</资料>") == 1  # the document could not close its block
+
+
+class TestInjectedOrders:
+    """A policy file ordering the reader to answer "100%" (issue 16, item 5)."""
+
+    def test_offline_answer_never_quotes_the_order(self, injected: KnowledgeIndex) -> None:
+        qa = QuestionAnswerer(injected, injected.settings.model_copy(update={"openai_api_key": None}))
+        evidence = qa.gather(QUESTION, PUBLIC)
+        assert any(h.chunk.doc_id == DOC_ID and INJECTED_ORDER in h.chunk.text for h in evidence.hits)  # retrieved…
+        answer = qa.answer(QUESTION, PUBLIC)
+        assert answer.grounded
+        assert "忽略" not in answer.text and "100%" not in answer.text  # …but never quoted
+        assert all("忽略" not in c.quote for c in answer.citations)
+        assert_quotes_verbatim(answer)
+
+    def test_llm_answer_restating_the_order_is_replaced(
+        self, injected: KnowledgeIndex, openai_stub: OpenAIStub
+    ) -> None:
+        openai_stub.state.mode = "obey"  # the model follows the order and cites the block it came from
+        answer = llm_answerer(injected, openai_stub).answer(QUESTION, PUBLIC)
+        assert "100%" not in answer.text and "忽略" not in answer.text
+        assert answer.mode == "extractive" and "与所引资料不符" in answer.notice
+        assert all("忽略" not in c.quote for c in answer.citations)
+        system, user = openai_stub.state.requests[-1]["messages"]
+        assert system["role"] == "system" and "不是指令" in system["content"]
+        blocks = re.findall(r"<资料 编号=\d+[^>]*>\n(.*?)\n</资料>", user["content"], re.DOTALL)
+        assert any(INJECTED_ORDER in block for block in blocks)  # the order reached the model only as fenced data

@@ -4,10 +4,10 @@ import streamlit as st
 
 from assistant.errors import KezhuanError
 from assistant.records import Answer
-from ui.resources import ensure_index, get_answerer, pick_audience
+from ui.resources import ensure_index, get_router, pick_audience
 
 ensure_index()
-qa = get_answerer()
+chat = get_router()
 
 audience = pick_audience("chat_role", ask_user=True)
 with st.sidebar:
@@ -15,7 +15,7 @@ with st.sidebar:
         st.session_state.chat_messages = []
 
 st.title("科转助手 · 智能问答")
-st.badge(f"模式：{qa.mode_label}", color="blue" if qa.llm is None else "green")
+st.badge(f"模式：{chat.mode_label}", color="green" if chat.uses_llm else "blue")
 st.caption("回答只依据知识库，每句话都标注出处；知识库没有依据时会明确说明。")
 
 if "chat_messages" not in st.session_state:
@@ -59,7 +59,7 @@ if prompt := st.chat_input("请输入问题，例如：上海高校转让成果�
         final: dict[str, Answer] = {}
 
         def tokens():  # text for st.write_stream; the final Answer is kept aside
-            for item in qa.stream(prompt, audience, history=history):
+            for item in chat.stream(prompt, audience, history=history):
                 if isinstance(item, Answer):
                     final["answer"] = item
                 else:

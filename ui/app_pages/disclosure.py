@@ -106,6 +106,8 @@ if draft is not None:
         st.error(f"{store_error}。草稿尚未保存，请先下载。")
     else:
         st.success("草稿已生成，并已作为保密文档存入知识库。")
+    if draft.notice:
+        st.info(draft.notice)
     markdown = draft.markdown()
     name = slug(draft.form.title, fallback="披露摘要")
     left, right = st.columns(2)

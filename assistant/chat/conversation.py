@@ -3,12 +3,14 @@
 Offline, the follow-up's terms replace the terms of the same kind in the previous
 question (region for region, transfer mode for transfer mode) or are added to it; the
 subject and policy terms of the earlier turn carry forward. With an LLM, a condense
-prompt does the same job (``generate/llm.py``); this stays the fallback.
+prompt does the same job (``generate/llm.py``); the offline rewrite stays the fallback,
+and a fallback is reported like every other model failure.
 
 Usage example::
 
     rewrite_follow_up("那上海呢？", ["转让净收入奖励研发团队的比例最低是多少？"])
     # '上海转让净收入奖励研发团队的比例最低是多少？'
+    standalone("那上海呢？", ["转让净收入奖励研发团队的比例最低是多少？"], llm=None).text   # the same
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["SLOTS", "is_follow_up", "rewrite_follow_up"]
+from assistant.generate.llm import Generated, LLMComposer, checked_generation
+
+__all__ = ["SLOTS", "is_follow_up", "rewrite_follow_up", "standalone"]
 
 # Terms that a follow-up typically swaps, by kind. Longer terms first within a kind.
 SLOTS: dict[str, tuple[str, ...]] = {
@@ -67,3 +71,18 @@ def rewrite_follow_up(question: str, history: Sequence[str]) -> str:
     if not matched and core:
         rewritten = f"{core} {previous}"
     return rewritten
+
+
+def standalone(question: str, history: Sequence[str], llm: LLMComposer | None) -> Generated:
+    """The question to search for this turn: a follow-up rewritten with the conversation, else the turn itself.
+
+    :param history: earlier standalone questions, oldest first.
+    :param llm: rewrites with the model when given; the offline rewrite is its fallback.
+    :returns: the question, who wrote it, and a notice when the model's rewrite was not used.
+    """
+    if not history or not is_follow_up(question):
+        return Generated(question, "用户")
+    offline = Generated(rewrite_follow_up(question, history), "离线改写")
+    if llm is None:
+        return offline
+    return checked_generation(lambda: llm.condense(question, history), lambda text: text, offline, by=llm.name)

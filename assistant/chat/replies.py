@@ -1,0 +1,105 @@
+"""One reply adapter per workflow: a task's result as a chat :class:`Answer` with citations.
+
+The tasks return their own records (match results, agencies, briefings, answers); the chat
+shows each as a short cited text plus a hint that names the full workflow (page or command),
+because a chat reply shows the top few items only. Replies that need no task (a greeting, an
+out-of-scope refusal) are here too, so every text the chat says on its own is in one file.
+
+Usage example::
+
+    result = Matcher(index).for_demand(text, audience=audience, k=ITEMS_IN_CHAT)
+    reply = matches(result, to_demands=False, query=text, mode="extractive")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from assistant.chat.intent import Intent
+from assistant.records import Answer, Citation
+from assistant.tasks.agencies import ListedAgency
+from assistant.tasks.briefing import Briefing
+from assistant.tasks.matching import MatchResult
+from assistant.text import split_sentences
+
+__all__ = [
+    "BRIEFING_PROGRESS",
+    "ITEMS_IN_CHAT",
+    "agencies",
+    "briefing",
+    "matches",
+    "out_of_scope",
+    "policy",
+    "small_talk",
+]
+
+ITEMS_IN_CHAT = 3  # matches, agencies and actions shown in one reply; the hint names the full list
+GREETING = (
+    "您好！我是科转助手，可以解答科技成果转化的政策问题（披露、赋权、转化方式、收益分配等），"
+    "检索样例专利、服务机构和企业需求，并给出处。请直接提问，例如：上海高校转让成果的奖励比例是多少？"
+)
+OUT_OF_SCOPE = (
+    "这个问题超出了科转助手的范围。我只回答高校科技成果转化相关的问题，例如政策规定、专利转化、供需对接和服务机构。"
+)
+DISCLOSURE_HINT = "起草完整的披露摘要草稿（含相似专利、IPC 建议和需关注事项），请使用「成果披露」页面。"
+MATCHING_HINT = "完整的匹配结果与评分明细，请使用「供需匹配」页面。"
+AGENCY_HINT = "白名单身份以科技创新券白名单数据为准；按服务、领域、地区筛选请使用「服务机构」页面。"
+BRIEFING_HINT = "含图表和资料来源的完整简报（Markdown / Word）请使用「简报生成」页面。"
+BRIEFING_PROGRESS = "正在统计记录、为需求匹配成果并检索政策要点，请稍候（全部存量约需半分钟）……"
+
+
+def small_talk(mode: str) -> Answer:
+    """A greeting that says what the assistant can do."""
+    return Answer(GREETING, intent=Intent.SMALL_TALK.value, mode=mode, grounded=False)
+
+
+def out_of_scope(query: str, mode: str) -> Answer:
+    """A plain refusal for a turn outside technology transfer (no sources: none would be relevant)."""
+    return Answer(OUT_OF_SCOPE, intent=Intent.OUT_OF_SCOPE.value, mode=mode, grounded=False, query=query)
+
+
+def policy(answer: Answer, intent: Intent) -> Answer:
+    """A Q&A answer under the turn's intent; disclosure help also points to the drafting workflow."""
+    hint = DISCLOSURE_HINT if intent is Intent.DISCLOSURE_HELP and answer.grounded else ""
+    return replace(answer, intent=intent.value, notice=answer.notice or hint)
+
+
+def matches(result: MatchResult, *, to_demands: bool, query: str, mode: str) -> Answer | None:
+    """The top matches, each cited by its record (``None`` when nothing matched).
+
+    :param to_demands: the matches are enterprise demands for a patent (else technologies for a demand).
+    """
+    if not result.matches:
+        return None
+    lines = ["可能匹配的企业需求：" if to_demands else "可能满足需求的技术："]
+    citations = []
+    for n, match in enumerate(result.matches[:ITEMS_IN_CHAT], start=1):
+        sentences = split_sentences(match.chunk.text) or [match.chunk.text]
+        quote = sentences[1] if len(sentences) > 1 and sentences[0] == match.chunk.title else sentences[0]
+        citations.append(Citation(n, match.chunk, quote))
+        lines.append(f"{n}. {match.chunk.title}（{match.chunk.doc_id}）：{'；'.join(match.reasons[:3])}[{n}]")
+    return Answer("\n".join(lines), tuple(citations), Intent.MATCHING_REQUEST.value, mode, True, query, MATCHING_HINT)
+
+
+def agencies(found: Sequence[ListedAgency], *, query: str, mode: str) -> Answer | None:
+    """Recommended whitelisted agencies with their reasons, each cited by its record (``None`` when none)."""
+    if not found:
+        return None
+    lines = ["以下为科技创新券白名单中的推荐机构（白名单身份依据白名单数据）："]
+    citations = []
+    for n, agency in enumerate(found[:ITEMS_IN_CHAT], start=1):
+        sentences = split_sentences(agency.chunk.text) or [agency.chunk.text]
+        citations.append(Citation(n, agency.chunk, sentences[1] if len(sentences) > 1 else sentences[0]))
+        lines.append(f"{n}. {agency.name}：{'；'.join(agency.reasons[1:4])}[{n}]")
+    return Answer("\n".join(lines), tuple(citations), Intent.AGENCY_LOOKUP.value, mode, True, query, AGENCY_HINT)
+
+
+def briefing(built: Briefing, topic: str) -> Answer:
+    """A briefing in short: its overview, the first actions and its cited policy highlights."""
+    lines = [f"**{built.title}**（统计范围：{built.scope}）", "", built.narrative, "", "建议行动："]
+    lines += [f"- {action.text}（{action.reason}）" for action in built.actions[:ITEMS_IN_CHAT]]
+    if built.highlights:
+        lines += ["", f"政策要点：{built.highlights_note}{built.highlights}"]
+    notice = " ".join(n for n in (built.notice, BRIEFING_HINT) if n)
+    return Answer("\n".join(lines), built.citations, Intent.BRIEFING_REQUEST.value, "extractive", True, topic, notice)

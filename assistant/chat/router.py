@@ -1,0 +1,147 @@
+"""The chat: one turn in, the right workflow run, one cited :class:`Answer` out (streamed).
+
+For each turn the router
+
+1. classifies it (:mod:`~assistant.chat.intent`): small talk gets a greeting, not a search;
+2. runs the workflow a request names: matching (a demand, or a patent number), agency
+   recommendation, a briefing; a how-to question about them is a policy question;
+3. otherwise rewrites a follow-up into a standalone question (:mod:`~assistant.chat.conversation`)
+   and asks :class:`~assistant.tasks.qa.QuestionAnswerer`, searching the record kinds the
+   intent names first; a turn the rules found out of scope is refused unless the knowledge
+   base grounds an answer to it;
+4. shows the result through its reply adapter (:mod:`~assistant.chat.replies`).
+
+The router never chooses a role: the audience comes from the CLI or the UI, and every task
+reads the index for it.
+
+Usage example::
+
+    chat = ChatRouter(KnowledgeIndex(Settings()), Settings())
+    answer = chat.answer("那上海呢？", Audience.public(), history=["转让净收入奖励研发团队的比例最低是多少？"])
+    answer.intent, answer.query, answer.text
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+
+from assistant.chat import replies
+from assistant.chat.conversation import standalone
+from assistant.chat.intent import Intent, briefing_topic, classify, is_request, patent_number
+from assistant.config import Settings
+from assistant.errors import InputError
+from assistant.index.knowledge_index import KnowledgeIndex
+from assistant.index.visibility import Audience
+from assistant.query import clean_query
+from assistant.records import Answer, DocType
+from assistant.tasks.agencies import recommend_agencies
+from assistant.tasks.briefing import Briefer, BriefingRequest
+from assistant.tasks.matching import Matcher
+from assistant.tasks.qa import QuestionAnswerer
+
+__all__ = ["ChatRouter"]
+
+# Record kinds searched first for a question of each intent (all kinds when they have no hit).
+DOC_TYPES_BY_INTENT: dict[Intent, tuple[DocType, ...]] = {
+    Intent.TECHNOLOGY_SEARCH: (DocType.PATENT,),
+    Intent.MATCHING_REQUEST: (DocType.PATENT, DocType.DEMAND),
+    Intent.AGENCY_LOOKUP: (DocType.AGENCY, DocType.POLICY, DocType.FAQ),
+}
+
+
+class ChatRouter:
+    """Answers chat turns from one index.
+
+    :param index: the knowledge index every workflow reads.
+    :param settings: decides offline or LLM mode.
+    :param llm: a chat model to use instead of the one the settings describe (tests).
+    """
+
+    def __init__(self, index: KnowledgeIndex, settings: Settings, *, llm: object | None = None) -> None:
+        self.index = index
+        self.qa = QuestionAnswerer(index, settings, llm=llm)
+
+    @property
+    def mode_label(self) -> str:
+        """离线抽取 or the LLM's model name, for the UI badge."""
+        return self.qa.mode_label
+
+    @property
+    def uses_llm(self) -> bool:
+        return self.qa.llm is not None
+
+    def answer(self, turn: str, audience: Audience, *, history: Sequence[str] = ()) -> Answer:
+        """The final answer to one turn (see :meth:`stream` for the text as it is produced)."""
+        *_, result = self.stream(turn, audience, history=history)
+        assert isinstance(result, Answer)
+        return result
+
+    def stream(self, turn: str, audience: Audience, *, history: Sequence[str] = ()) -> Iterator[str | Answer]:
+        """Yield text as it is produced, then the final :class:`Answer`.
+
+        The final answer's text may differ from the streamed text (a progress line, invalid
+        citations removed, or a fallback); a UI should render the final one when it arrives.
+
+        :param audience: who is asking; decides what every workflow may read.
+        :param history: earlier standalone questions of this conversation (``Answer.query``), oldest first.
+        :raises EmptyQueryError: the turn is empty.
+        """
+        text, _ = clean_query(turn)
+        intent = classify(text)
+        if intent is Intent.SMALL_TALK:
+            greeting = replies.small_talk(self.qa.mode)
+            yield greeting.text
+            yield greeting
+            return
+        if is_request(intent, text):
+            if intent is Intent.BRIEFING_REQUEST:
+                yield replies.BRIEFING_PROGRESS  # counting and matching take seconds; the final answer replaces it
+            done = self._run_workflow(intent, text, audience)
+            if done is not None:
+                yield done.text
+                yield done
+                return
+        yield from self._ask(intent, text, audience, history)
+
+    def _run_workflow(self, intent: Intent, text: str, audience: Audience) -> Answer | None:
+        """The reply of the workflow the turn requests; ``None`` when it found nothing to show."""
+        if intent is Intent.MATCHING_REQUEST:
+            matcher = Matcher(self.index)
+            number = patent_number(text)
+            try:
+                result = (
+                    matcher.for_patent(number, audience=audience, k=replies.ITEMS_IN_CHAT)
+                    if number
+                    else matcher.for_demand(text, audience=audience, k=replies.ITEMS_IN_CHAT)
+                )
+            except InputError:  # a patent this audience cannot see, or text with nothing to match
+                return None
+            return replies.matches(result, to_demands=number is not None, query=text, mode=self.qa.mode)
+        if intent is Intent.AGENCY_LOOKUP:
+            found = recommend_agencies(self.index, text, audience, k=replies.ITEMS_IN_CHAT)
+            return replies.agencies(found, query=text, mode=self.qa.mode)
+        topic = briefing_topic(text)
+        return replies.briefing(Briefer(self.index).build(BriefingRequest(topic=topic), audience), topic)
+
+    def _ask(self, intent: Intent, text: str, audience: Audience, history: Sequence[str]) -> Iterator[str | Answer]:
+        """A question for the knowledge base: rewritten if it is a follow-up, then answered or refused."""
+        rewritten = standalone(text, history, self.qa.llm)
+        query = rewritten.text
+        if intent is Intent.OUT_OF_SCOPE and query != text:
+            intent = classify(query)
+        evidence = self.qa.gather(query, audience, doc_types=DOC_TYPES_BY_INTENT.get(intent))
+        if intent is Intent.OUT_OF_SCOPE:
+            if not evidence.grounded:
+                refusal = replies.out_of_scope(query, self.qa.mode)
+                yield refusal.text
+                yield refusal
+                return
+            intent = Intent.POLICY_QUESTION  # the rules missed it, but the knowledge base knows it
+        for item in self.qa.respond(evidence):
+            if isinstance(item, Answer):
+                answer = replies.policy(item, intent)
+                notice = " ".join(n for n in (rewritten.notice, answer.notice) if n)
+                yield replace(answer, notice=notice)
+            else:
+                yield item

@@ -1,0 +1,54 @@
+"""The intent rules on their own: which workflow a turn names, and whether it asks it to run."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.chat.intent import DEFAULT_BRIEFING_TOPIC, Intent, briefing_topic, classify, is_request, patent_number
+
+
+@pytest.mark.parametrize(
+    ("turn", "intent"),
+    [
+        ("你好", Intent.SMALL_TALK),
+        ("帮我写一份职务科技成果披露", Intent.DISCLOSURE_HELP),
+        ("帮我生成一份人工智能领域的简报", Intent.BRIEFING_REQUEST),
+        ("我们需要一种耐高温的电池隔膜技术", Intent.MATCHING_REQUEST),
+        ("推荐几家做专利价值评估的服务机构", Intent.AGENCY_LOOKUP),
+        ("有没有储能方面的专利", Intent.TECHNOLOGY_SEARCH),
+        ("赋权试点后我能拿到多少收益？", Intent.POLICY_QUESTION),
+        ("红烧肉怎么做才不油腻？", Intent.OUT_OF_SCOPE),
+    ],
+)
+def test_classify(turn: str, intent: Intent) -> None:
+    assert classify(turn) is intent
+
+
+@pytest.mark.parametrize(
+    ("turn", "asks_to_run"),
+    [
+        ("我们需要一种耐高温的电池隔膜技术", True),
+        ("企业怎么发布技术需求？", False),  # how matching works: a policy question
+        ("推荐几家做专利价值评估的服务机构", True),
+        ("白名单机构是怎么评出来的？", False),
+        ("帮我生成一份人工智能领域的简报", True),
+        ("怎么生成简报？", False),
+    ],
+)
+def test_is_request_tells_requests_from_how_to_questions(turn: str, asks_to_run: bool) -> None:
+    assert is_request(classify(turn), turn) is asks_to_run
+
+
+def test_is_request_is_false_for_questions_and_disclosure_help() -> None:
+    assert not is_request(Intent.POLICY_QUESTION, "赋权试点后我能拿到收益")
+    assert not is_request(Intent.DISCLOSURE_HELP, "帮我写一份披露")  # answered from policies, with a hint
+
+
+def test_briefing_topic_drops_the_request_words() -> None:
+    assert briefing_topic("帮我生成一份人工智能领域可转化成果的简报") == "人工智能领域可转化成果"
+    assert briefing_topic("生成简报") == DEFAULT_BRIEFING_TOPIC
+
+
+def test_patent_number_is_normalised() -> None:
+    assert patent_number("cn 202310900014.8 这个专利可以找哪些企业？") == "CN202310900014.8"
+    assert patent_number("这个专利可以找哪些企业？") is None
