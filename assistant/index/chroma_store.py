@@ -148,7 +148,10 @@ class ChromaStore:
         if k <= 0 or self.count() == 0:
             return []
         where: Any = search_filter.to_chroma_where() if search_filter else None
-        results = self._vectorstore.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
+        try:
+            results = self._vectorstore.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
+        except Exception as exc:  # chromadb raises many unrelated types; the user gets one line, not a traceback
+            raise StoreError(f"向量库检索失败（{self.location}）：{str(exc).splitlines()[0]}") from exc
         # Chroma returns cosine distance; 1 - distance is the cosine similarity users expect.
         return [
             Hit(Chunk.from_stored(doc.page_content, dict(doc.metadata)), 1.0 - float(distance))

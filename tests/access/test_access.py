@@ -148,6 +148,14 @@ def test_briefings_never_name_a_disclosure_even_to_officers(outputs: dict[tuple[
     assert "处于披露阶段的保密成果" in text  # counted, not named
 
 
+@pytest.mark.parametrize("audience_name", ["public", "researcher-without-id"])
+def test_briefings_do_not_count_disclosures_for_the_public(
+    outputs: dict[tuple[str, str], str], audience_name: str
+) -> None:
+    """A count of confidential disclosures matching a code name would tell an enterprise they exist."""
+    assert "处于披露阶段的保密成果" not in outputs["briefing", audience_name]
+
+
 def test_owners_and_officers_still_see_what_they_may(outputs: dict[tuple[str, str], str]) -> None:
     assert (
         "朱雀-3型" in outputs["search", "researcher-alpha"] and "白泽-5型" not in outputs["search", "researcher-alpha"]
