@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from assistant.report.markdown import to_markdown
 from assistant.tasks.disclosure import DisclosureDrafter, polish_summary
 from assistant.tasks.disclosure_form import parse_form
 from assistant.tasks.ipc import suggest_ipc, suggest_sections
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_index
 from tests.openai_stub import OpenAIStub
 
 ZHOU = Audience(Role.RESEARCHER, "r-zhou")
@@ -47,11 +48,11 @@ def form(**changes: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def own_index(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> KnowledgeIndex:
+def own_index(knowledge_index: KnowledgeIndex, tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeIndex]:
     """A copy of the knowledge base, because drafting stores a document in the index."""
-    index = KnowledgeIndex(Settings(data_dir=tmp_path_factory.mktemp("disclose"), cache_dir=embedding_cache))
-    Ingestor(index).ingest([REPO / "knowledge"])
-    return index
+    index = copy_index(knowledge_index, tmp_path_factory.mktemp("disclose"))
+    yield index
+    index.close()
 
 
 class TestDisclosureDrafter:
