@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
+from assistant.index.embedding_cache import CachedEmbeddings
+from assistant.index.embeddings import embeddings_namespace, make_embeddings
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.ingest.pipeline import Ingestor
 from tests.corpus import write_corpus
@@ -27,6 +29,19 @@ def embedding_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     kept = os.environ.get("KEZHUAN_TEST_CACHE_DIR")
     return Path(kept) if kept else tmp_path_factory.mktemp("embedding-cache")
+
+
+@pytest.fixture(scope="session")
+def embedder(embedding_cache: Path) -> Iterator[CachedEmbeddings]:
+    """The real e5 model behind the session cache, for tests that build stores or composers by hand."""
+    settings = Settings(embeddings="e5", cache_dir=embedding_cache)
+    cached = CachedEmbeddings(
+        make_embeddings(settings),
+        settings.embedding_cache_dir / "embeddings.sqlite",
+        namespace=embeddings_namespace(settings),
+    )
+    yield cached
+    cached.close()
 
 
 @pytest.fixture

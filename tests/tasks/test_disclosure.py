@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,7 @@ from assistant.records import DocType
 from assistant.report.markdown import to_markdown
 from assistant.tasks.disclosure import DisclosureDrafter, polish_summary
 from assistant.tasks.disclosure_form import parse_form
-from assistant.tasks.ipc import suggest_ipc, suggest_sections
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_index
 from tests.openai_stub import OpenAIStub
 
 ZHOU = Audience(Role.RESEARCHER, "r-zhou")
@@ -47,11 +47,11 @@ def form(**changes: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def own_index(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> KnowledgeIndex:
+def own_index(knowledge_index: KnowledgeIndex, tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeIndex]:
     """A copy of the knowledge base, because drafting stores a document in the index."""
-    index = KnowledgeIndex(Settings(data_dir=tmp_path_factory.mktemp("disclose"), cache_dir=embedding_cache))
-    Ingestor(index).ingest([REPO / "knowledge"])
-    return index
+    index = copy_index(knowledge_index, tmp_path_factory.mktemp("disclose"))
+    yield index
+    index.close()
 
 
 class TestDisclosureDrafter:
@@ -178,22 +178,6 @@ class TestStore:
         (small_index.data_dir / "disclosures").write_text("不是文件夹", encoding="utf-8")
         with pytest.raises(StoreError, match=r"^草稿未能存入知识库：无法写入草稿文件夹"):
             DisclosureDrafter(small_index).draft(parse_form(form(author="r-zhou")), ZHOU)
-
-
-class TestIpc:
-    def test_vote_from_nearest_classified_patents(self, knowledge_index: KnowledgeIndex) -> None:
-        suggestions = suggest_ipc(knowledge_index, "基于深度学习的钢材表面缺陷图像检测方法", Audience.public())
-        assert suggestions[0].code.startswith("G") and suggestions[0].evidence
-        assert sum(s.confidence for s in suggestions) <= 1.0
-
-    def test_keyword_fallback_without_classified_patents(self, tmp_path: Path, embedding_cache: Path) -> None:
-        index = KnowledgeIndex(Settings(data_dir=tmp_path / "data", cache_dir=embedding_cache))
-        (tmp_path / "kb").mkdir()
-        (tmp_path / "kb" / "note.md").write_text("# 说明\n\n这里没有任何专利。", encoding="utf-8")
-        Ingestor(index).ingest([tmp_path / "kb"])
-        suggestions = suggest_ipc(index, "一种纺织纤维织物及其无纺工艺", Audience.public())
-        assert suggestions[0].code == "D" and suggestions[0].evidence == ()
-        assert suggest_sections("今天天气很好") == []
 
 
 @pytest.mark.parametrize(

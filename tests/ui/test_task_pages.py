@@ -14,18 +14,18 @@ from streamlit.testing.v1 import AppTest
 from assistant.config import Settings
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.ingest.pipeline import Ingestor
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_index
 
 APP = str(REPO / "ui" / "app.py")
 TIMEOUT = 180
 
 
 @pytest.fixture(scope="module")
-def page_index(tmp_path_factory: pytest.TempPathFactory, embedding_cache) -> KnowledgeIndex:  # type: ignore[no-untyped-def]
+def page_index(knowledge_index: KnowledgeIndex, tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeIndex]:
     """Its own copy of the knowledge base: the disclosure page stores drafts into it."""
-    index = KnowledgeIndex(Settings(data_dir=tmp_path_factory.mktemp("pages"), cache_dir=embedding_cache))
-    Ingestor(index).ingest([REPO / "knowledge"])
-    return index
+    index = copy_index(knowledge_index, tmp_path_factory.mktemp("pages"))
+    yield index
+    index.close()
 
 
 @pytest.fixture
