@@ -15,7 +15,7 @@ The hierarchy::
     │   ├── UnknownColumnsError
     │   └── InvalidValueError              a table cell cannot be used (carries .row, .column)
     ├── StoreError                     1   the index cannot be read or written
-    │   └── IndexBusyError             1   another process is writing the index
+    │   └── IndexBusyError             2   another process is writing the index (nothing written)
     └── GenerationError                1   the LLM failed to answer
 
 Every kind carries the exit code of the CLI contract (DESIGN.md): 2 when the user can fix
@@ -162,7 +162,9 @@ class StoreError(KezhuanError):
 
 
 class IndexBusyError(StoreError):
-    """Another ingest holds the index's write lock."""
+    """Another ingest holds the index's write lock: try again later, nothing was written."""
+
+    exit_code = 2
 
     def __init__(self, data_dir: Path | str) -> None:
         super().__init__(f"另一个进程正在写入索引（{data_dir}），请等它完成后再试")

@@ -97,9 +97,9 @@ def test_a_second_writer_is_refused_while_one_holds_the_lock(make_settings, tmp_
     process = subprocess.Popen([sys.executable, "-c", holder], stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None and process.stdout.readline().strip() == "locked"
-        with pytest.raises(IndexBusyError, match="另一个进程正在写入索引"):
+        with pytest.raises(IndexBusyError, match="另一个进程正在写入索引") as busy:
             Ingestor(index).ingest([tmp_path / "kb"])
-        assert index.count() == 0  # nothing half written
+        assert busy.value.exit_code == 2 and index.count() == 0  # nothing half written
     finally:
         process.kill()
         process.wait()
