@@ -255,8 +255,37 @@ NO_FIELD_LIMIT = "不限"
 
 
 # -- records ---------------------------------------------------------------------------------
+class _FromChunk:
+    """What every record reads off the chunk it was parsed from: its number and title."""
+
+    chunk: Chunk
+
+    @property
+    def id(self) -> str:
+        return self.chunk.doc_id
+
+    @property
+    def title(self) -> str:
+        return self.chunk.title
+
+
+class _Labelled(_FromChunk):
+    """A record labelled with industries (patents and demands)."""
+
+    industries: tuple[str, ...]
+
+    @property
+    def main_industry(self) -> str:
+        """The first label: the one a distribution by industry counts the record under."""
+        return self.industries[0] if self.industries else ""
+
+    def in_industry(self, industry: str) -> bool:
+        """A record is in every industry it is labelled with ("汽车/新能源汽车" is in both)."""
+        return industry in self.industries
+
+
 @dataclass(frozen=True)
-class Patent:
+class Patent(_Labelled):
     """A patent or achievement record (``doc_type`` patent) with its stated terms."""
 
     chunk: Chunk
@@ -287,14 +316,6 @@ class Patent:
         )
 
     @property
-    def id(self) -> str:
-        return self.chunk.doc_id
-
-    @property
-    def title(self) -> str:
-        return self.chunk.title
-
-    @property
     def ipc_subclasses(self) -> tuple[str, ...]:
         return _subclasses(self.ipc_codes)
 
@@ -309,15 +330,6 @@ class Patent:
         return any(code.replace(" ", "").startswith(wanted) for code in self.ipc_codes)
 
     @property
-    def main_industry(self) -> str:
-        """The first label: the one a distribution by industry counts the record under."""
-        return self.industries[0] if self.industries else ""
-
-    def in_industry(self, industry: str) -> bool:
-        """A record is in every industry it is labelled with ("汽车/新能源汽车" is in both)."""
-        return industry in self.industries
-
-    @property
     def in_force(self) -> bool:
         return self.legal_status in IN_FORCE
 
@@ -327,7 +339,7 @@ class Patent:
 
 
 @dataclass(frozen=True)
-class Demand:
+class Demand(_Labelled):
     """An enterprise's technology demand (``doc_type`` demand) with its stated terms."""
 
     chunk: Chunk
@@ -355,26 +367,9 @@ class Demand:
             sample=meta.get("sample") is True,
         )
 
-    @property
-    def id(self) -> str:
-        return self.chunk.doc_id
-
-    @property
-    def title(self) -> str:
-        return self.chunk.title
-
-    @property
-    def main_industry(self) -> str:
-        """The first label: the one a distribution by industry counts the record under."""
-        return self.industries[0] if self.industries else ""
-
-    def in_industry(self, industry: str) -> bool:
-        """A record is in every industry it is labelled with."""
-        return industry in self.industries
-
 
 @dataclass(frozen=True)
-class Agency:
+class Agency(_FromChunk):
     """A service agency (``doc_type`` agency): whitelist flag as recorded, services, fields, six criteria.
 
     ``scores`` holds the criteria the record states, by label (0–100); a missing one is left out,
@@ -406,10 +401,6 @@ class Agency:
         )
 
     @property
-    def id(self) -> str:
-        return self.chunk.doc_id
-
-    @property
     def name(self) -> str:
         return self.chunk.title
 
@@ -427,7 +418,7 @@ class Agency:
 
 
 @dataclass(frozen=True)
-class Disclosure:
+class Disclosure(_FromChunk):
     """A part of an invention disclosure (``doc_type`` disclosure): whose it is and which section.
 
     A disclosure is prose: its terms are sentences of its sections, not fields, so it states
@@ -450,14 +441,6 @@ class Disclosure:
             section=chunk.locator.rsplit(">", 1)[-1].strip(),
             sample=meta.get("sample") is True,
         )
-
-    @property
-    def id(self) -> str:
-        return self.chunk.doc_id
-
-    @property
-    def title(self) -> str:
-        return self.chunk.title
 
 
 Record = Patent | Demand | Agency | Disclosure
