@@ -18,16 +18,26 @@ import re
 
 from assistant.records import Chunk, DocType
 
-__all__ = ["cite", "md"]
+__all__ = ["cite", "defang", "md"]
 
 # Every character CommonMark (and Streamlit's extensions: :emoji:, $math$, ~strike~) gives a meaning.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=^])")
+LINK_SYNTAX = re.compile(r"([\[\]()!<>])")
 RECORD_TYPES = {DocType.PATENT, DocType.DEMAND, DocType.AGENCY}
 
 
 def md(text: str) -> str:
     """``text`` escaped so that ``st.markdown`` shows it literally (line breaks kept)."""
     return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def defang(text: str) -> str:
+    """``text`` with link, image and HTML syntax escaped, other Markdown kept.
+
+    For text we compose in Markdown (an answer's bold titles and lists) around sentences
+    quoted from records: the formatting stays, a link or image in a quote does not.
+    """
+    return LINK_SYNTAX.sub(r"\\\1", text)
 
 
 def cite(chunk: Chunk) -> str:

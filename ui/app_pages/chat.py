@@ -4,6 +4,7 @@ import streamlit as st
 
 from assistant.errors import KezhuanError
 from assistant.records import Answer
+from ui.markup import cite, defang, md
 from ui.resources import ensure_index, get_router, pick_audience
 
 ensure_index()
@@ -34,9 +35,8 @@ def show_answer(answer: Answer, number: int) -> None:
         with st.expander(f"出处（{len(answer.citations)}）"):
             for citation in answer.citations:
                 chunk = citation.chunk
-                st.markdown(f"**[{citation.n}] {chunk.title}** · {chunk.locator}")
-                st.markdown(f"> {citation.quote}")
-                st.caption(chunk.source)
+                st.markdown(f"**\\[{citation.n}\\]** {md(cite(chunk))}")
+                st.markdown(f"> {md(citation.quote)}")
     st.feedback("thumbs", key=f"chat_feedback_{number}")
 
 
@@ -45,7 +45,7 @@ for number, message in enumerate(st.session_state.chat_messages):
         if message["role"] == "user":
             st.markdown(message["content"])
         else:
-            st.markdown(message["answer"].text)
+            st.markdown(defang(message["answer"].text))
             show_answer(message["answer"], number)
 
 if prompt := st.chat_input("请输入问题，例如：上海高校转让成果，研发团队的奖励不低于多少？", key="chat_input"):
@@ -68,13 +68,14 @@ if prompt := st.chat_input("请输入问题，例如：上海高校转让成果�
         placeholder = st.empty()
         try:
             with placeholder:
-                streamed = st.write_stream(tokens())
+                st.write_stream(tokens())
         except KezhuanError as exc:
             placeholder.error(str(exc))
             st.session_state.chat_messages.pop()
         else:
             answer = final["answer"]
-            if streamed != answer.text:  # citations were cleaned or a fallback replaced the stream
-                placeholder.markdown(answer.text)
+            # The final text replaces the stream: citations may have been cleaned or a fallback used,
+            # and quoted record text is shown with its link syntax escaped.
+            placeholder.markdown(defang(answer.text))
             st.session_state.chat_messages.append({"role": "assistant", "answer": answer})
             show_answer(answer, len(st.session_state.chat_messages) - 1)
