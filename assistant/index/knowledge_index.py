@@ -60,7 +60,9 @@ class KnowledgeIndex:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.data_dir = Path(settings.data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        # 0700: the data dir holds confidential text (Chroma, keyword index, drafts); a new one is
+        # the service account's alone, whatever the modes of the files the stores create inside.
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.namespace = embeddings_namespace(settings)
         self.embeddings = CachedEmbeddings(
             make_embeddings(settings),

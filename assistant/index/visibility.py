@@ -83,10 +83,6 @@ class Audience:
             return cls(Role.RESEARCHER, user) if user else cls.public()
         return cls(Role.from_str(role), user or None)
 
-    @property
-    def is_officer(self) -> bool:
-        return self.role is Role.OFFICER
-
     def filter(self, doc_types: Iterable[DocType] | None = None) -> SearchFilter:
         """The search filter of this audience, optionally restricted to some document types."""
         return SearchFilter.for_role(self.role, user=self.user, doc_types=doc_types)

@@ -145,3 +145,10 @@ def test_oversized_files_and_tables_are_refused_with_a_message(make_settings, tm
     assert "30 行" in messages["many.csv"] and "KEZHUAN_MAX_ROWS" in messages["many.csv"]
     assert "上限 0.5 MB" in messages["big.md"]
     assert report.files_indexed == 1  # the small file is indexed all the same
+
+
+def test_a_new_data_dir_is_private(make_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import stat
+
+    index = KnowledgeIndex(make_settings(data_dir=tmp_path / "fresh" / "data"))
+    assert stat.S_IMODE(index.data_dir.stat().st_mode) == 0o700
