@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(default=32, ge=1)
 
     user: str | None = Field(default=None, description="Researcher id: sees their own disclosures.")
+    audit_retention_days: int = Field(default=365, ge=1, description="Days the audit log keeps an entry.")
 
     # One file's bounds: embedding runs at ~10 chunks/s on two cores, so a 50 MB table would take hours.
     max_file_mb: float = Field(default=20.0, gt=0, description="Largest file ingest accepts, in MB.")

@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from assistant.audit import AuditLog
 from assistant.chat.router import ChatRouter
 from assistant.config import Settings
 from assistant.generate.llm import make_chat_model
@@ -32,6 +33,13 @@ DOC_TYPE_LABELS = {
 def get_index() -> KnowledgeIndex:
     """The index named by the environment (KEZHUAN_DATA_DIR …)."""
     return KnowledgeIndex(Settings())
+
+
+@st.cache_resource(show_spinner=False)
+def get_audit() -> AuditLog:
+    """The audit log in the index's data dir (questions, non-public documents shown, drafts, uploads)."""
+    settings = get_index().settings
+    return AuditLog.in_data_dir(settings.data_dir, retention_days=settings.audit_retention_days)
 
 
 @st.cache_resource(show_spinner=False)
