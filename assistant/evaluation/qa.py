@@ -1,9 +1,10 @@
-"""Answer evaluation: key-fact recall, citation validity and refusal accuracy.
+"""Answer evaluation: key-fact recall, citation validity, refusal accuracy and answer quality.
 
 Over ``evals/policy_qa.jsonl`` (questions with the facts a correct answer must state)
 and ``evals/negative.jsonl`` (questions the knowledge base cannot answer), on a
-temporary index of ``knowledge/``. Runs offline always, and in LLM mode too when an
-API key is configured.
+temporary index of ``knowledge/``; and over ``evals/qa_users.jsonl`` (questions written
+from users' situations, scored by :mod:`~assistant.evaluation.answer_quality` per split
+and question type). Runs offline always, and in LLM mode too when an API key is configured.
 
 Usage example::
 
@@ -20,6 +21,7 @@ from typing import Any
 
 from assistant.chat.router import ChatRouter
 from assistant.config import Settings
+from assistant.evaluation.answer_quality import ScoredAnswer, read_user_questions, score_answer, summarise
 from assistant.evaluation.data import read_jsonl
 from assistant.evaluation.retrieval import temporary_index
 from assistant.generate.citations import quote_is_verbatim
@@ -32,6 +34,19 @@ __all__ = ["QAReport", "fact_is_stated", "run_qa_suite"]
 KNOWLEDGE = Path("knowledge")
 POLICY_QA = Path("evals/policy_qa.jsonl")
 NEGATIVES = Path("evals/negative.jsonl")
+USER_QUESTIONS = Path("evals/qa_users.jsonl")
+QUALITY_COLUMNS = (
+    ("题数", "questions", "d"),
+    ("正确", "correct", "d"),
+    ("正确率", "correct_rate", ".2f"),
+    ("错误规则", "wrong_rule", "d"),
+    ("拒答判断", "refusal_accuracy", ".2f"),
+    ("首句含事实", "first_sentence_fact", ".2f"),
+    ("冒号结尾", "colon_endings", "d"),
+    ("重复句", "repeated_sentences", "d"),
+    ("中位长度", "median_length", "d"),
+)
+SPLIT_LABELS = {"tune": "tune（可调参）", "holdout": "holdout（从不调参，报告用）"}
 
 
 def _normalise(text: str) -> str:
@@ -56,6 +71,7 @@ class ModeResult:
     refused: int = 0
     negatives: int = 0
     missed: list[str] = field(default_factory=list)
+    users: list[ScoredAnswer] = field(default_factory=list)
 
     def add_answer(self, question_id: str, facts: list[str], answer: Answer) -> None:
         self.questions += 1
@@ -84,6 +100,7 @@ class ModeResult:
             "questions": self.questions,
             "negatives": self.negatives,
             "missed_facts": self.missed,
+            "users": summarise(self.users) if self.users else {},
         }
 
 
@@ -102,12 +119,40 @@ class QAReport:
                 f"{name:<12}{d['key_fact_recall']:>14.3f}{d['citation_validity']:>13.3f}"
                 f"{d['answered_rate']:>11.3f}{d['refusal_accuracy']:>13.3f}"
             )
+        for name, result in self.modes.items():
+            if result.users:
+                lines += ["", *_quality_table(name, summarise(result.users))]
         return "\n".join(lines)
 
 
-def run_qa_suite(settings: Settings, *, knowledge: Path = KNOWLEDGE, log: bool = True) -> QAReport:
-    """Ingest ``knowledge`` into a temporary index and score answers in every available mode."""
+def _cell(value: object, spec: str) -> str:
+    return "—" if value is None else format(value, spec)
+
+
+def _quality_table(mode: str, summary: dict[str, Any]) -> list[str]:
+    """One block per split: a row per question type, then the split as a whole."""
+    lines = [f"用户问题集 {USER_QUESTIONS}（{mode}）"]
+    header = f"{'类型':<12}" + "".join(f"{label:>8}" for label, _, _ in QUALITY_COLUMNS)
+    for split, part in summary.items():
+        lines += [f"— {SPLIT_LABELS.get(split, split)}", header]
+        rows = [*part["by_type"].items(), ("合计", part["all"])]
+        for name, group in rows:
+            cells = "".join(f"{_cell(group[key], spec):>10}" for _, key, spec in QUALITY_COLUMNS)
+            lines.append(f"{name:<12}{cells}")
+        if part["wrong_rule_ids"]:
+            lines.append(f"错误规则：{'、'.join(part['wrong_rule_ids'])}")
+    return lines
+
+
+def run_qa_suite(
+    settings: Settings, *, knowledge: Path = KNOWLEDGE, users: Path | None = USER_QUESTIONS, log: bool = True
+) -> QAReport:
+    """Ingest ``knowledge`` into a temporary index and score answers in every available mode.
+
+    :param users: the users' question set scored by split and type (``None`` skips it).
+    """
     questions, negatives = read_jsonl(POLICY_QA), read_jsonl(NEGATIVES)
+    user_questions = read_user_questions(users) if users else []
     modes: dict[str, ModeResult] = {}
     with temporary_index(settings) as index:
         if log:
@@ -127,6 +172,13 @@ def run_qa_suite(settings: Settings, *, knowledge: Path = KNOWLEDGE, log: bool =
                 result.negatives += 1
                 result.refused += not answer.grounded
                 result.add_citations(answer)
+            for question in user_questions:
+                answer = chat.answer(question.question, Audience.parse(question.role))
+                result.users.append(score_answer(question, answer))
             if log:
-                print(f"{name}: 完成 {len(questions)} 个问题、{len(negatives)} 个无答案问题", file=sys.stderr)
+                print(
+                    f"{name}: 完成 {len(questions)} 个问题、{len(negatives)} 个无答案问题、"
+                    f"{len(user_questions)} 个用户问题",
+                    file=sys.stderr,
+                )
     return QAReport(modes)
