@@ -59,7 +59,10 @@ RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ),
     (
         Intent.TECHNOLOGY_SEARCH,
-        re.compile(r"(有没有|有哪些|找|搜|查).{0,8}(专利|技术|成果)|(专利|成果)(推荐|清单|列表)"),
+        re.compile(
+            r"(有没有|有哪些|找|搜|查).{0,16}(专利|技术|成果)(?!转化|转让|许可|转移|披露|登记|奖励|收益|合同|评估|"
+            r"定价|经理人|市场|交易|需求|服务|中介|秘密|入股)|(专利|成果)(推荐|清单|列表)"
+        ),
     ),
 )
 DOMAIN_WORDS = re.compile(
@@ -68,12 +71,20 @@ DOMAIN_WORDS = re.compile(
 )
 
 
-# A how-to question about matching, agencies or briefings ("怎么发布需求？") is a policy question.
+# A how-to question about matching, agencies or briefings ("怎么发布需求？"), or one that asks by
+# what criteria something is decided or where to go ("白名单是按什么标准评的？", "去哪里找？"),
+# is a policy question.
 HOW_TO = re.compile(
-    r"怎么|如何|怎样|流程|手续|步骤|要素|规定|政策|条件|能不能|是否|是不是|要不要|需不需要|多少|(有|共|一共)几(家|个)|可以吗|吗[？?]?$"
+    r"怎么|如何|怎样|流程|手续|步骤|要素|规定|政策|条件|标准|依据|评选|遴选|门槛|资格|"
+    r"能不能|是否|是不是|要不要|需不需要|多少|(有|共|一共)几(家|个)|可以吗|吗[？?]?$|"
+    r"哪里|哪儿|哪个部门|什么部门|找谁|渠道|途径|门路"
 )
+# An explicit request for names: it runs the recommender even when phrased as a question.
+RECOMMEND = re.compile(r"推荐|介绍几家|列出|(帮|给|替)我找")
 # An agency lookup that asks for names ("推荐…", "哪些机构") rather than about agencies in general.
 AGENCY_REQUEST = re.compile(r"推荐|哪些机构|哪家|找.{0,6}机构|有没有.{0,6}机构|机构.{0,4}(有哪些|名单)")
+# Requests that run a workflow: matching, agency recommendation, technology search, briefing.
+WORKFLOWS = (Intent.MATCHING_REQUEST, Intent.AGENCY_LOOKUP, Intent.TECHNOLOGY_SEARCH, Intent.BRIEFING_REQUEST)
 # The request words around a briefing's topic ("帮我生成一份…的简报").
 BRIEFING_WORDS = re.compile(r"^(请|麻烦)?(帮我|给我|替我)?(生成|写|出|做|起草)(一份|一个|一下)?|的?简报吧?[。！!]?$")
 DEFAULT_BRIEFING_TOPIC = "科技成果转化总体情况"
@@ -89,12 +100,20 @@ def classify(text: str) -> Intent:
 
 
 def is_request(intent: Intent, text: str) -> bool:
-    """Does the turn ask a workflow (matching, agency recommendation, briefing) to run, not how it works?"""
+    """Does the turn ask a workflow (matching, agency recommendation, technology search, briefing) to run?
+
+    Not when it asks how the workflow's subject works or by what criteria it is decided; an
+    explicit 「推荐」 for agencies runs the recommender however it is phrased.
+    """
+    if intent not in WORKFLOWS:
+        return False
+    if intent is Intent.AGENCY_LOOKUP and RECOMMEND.search(text):
+        return True
     if HOW_TO.search(text):
         return False
     if intent is Intent.AGENCY_LOOKUP:
         return bool(AGENCY_REQUEST.search(text))
-    return intent in (Intent.MATCHING_REQUEST, Intent.BRIEFING_REQUEST)
+    return True
 
 
 def briefing_topic(text: str) -> str:

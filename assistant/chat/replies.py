@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from assistant.chat.intent import Intent
-from assistant.records import Answer, Citation
+from assistant.domain import Patent
+from assistant.records import Answer, Citation, DocType, Match
 from assistant.tasks.agencies import ListedAgency
 from assistant.tasks.briefing import Briefing
 from assistant.tasks.matching import MatchResult
@@ -32,6 +33,7 @@ __all__ = [
     "out_of_scope",
     "policy",
     "small_talk",
+    "technologies",
 ]
 
 ITEMS_IN_CHAT = 3  # matches, agencies and actions shown in one reply; the hint names the full list
@@ -44,6 +46,7 @@ OUT_OF_SCOPE = (
 )
 DISCLOSURE_HINT = "起草完整的披露摘要草稿（含相似专利、IPC 建议和需关注事项），请使用「成果披露」页面。"
 MATCHING_HINT = "完整的匹配结果与评分明细，请使用「供需匹配」页面。"
+TECHNOLOGY_LEAD = "以下专利可能解决这个技术问题（样例数据，仅供演示）："
 AGENCY_HINT = "白名单身份以科技创新券白名单数据为准；按服务、领域、地区筛选请使用「服务机构」页面。"
 BRIEFING_HINT = "含图表和资料来源的完整简报（Markdown / Word）请使用「简报生成」页面。"
 BRIEFING_PROGRESS = "正在统计记录、为需求匹配成果并检索政策要点，请稍候（全部存量约需半分钟）……"
@@ -70,16 +73,55 @@ def matches(result: MatchResult, *, to_demands: bool, query: str, mode: str) -> 
 
     :param to_demands: the matches are enterprise demands for a patent (else technologies for a demand).
     """
+    if not to_demands:
+        return technologies(result, query=query, mode=mode, intent=Intent.MATCHING_REQUEST)
     if not result.matches:
         return None
-    lines = ["可能匹配的企业需求：" if to_demands else "可能满足需求的技术："]
+    lines = ["可能匹配的企业需求："]
     citations = []
     for n, match in enumerate(result.matches[:ITEMS_IN_CHAT], start=1):
-        sentences = split_sentences(match.chunk.text) or [match.chunk.text]
-        quote = sentences[1] if len(sentences) > 1 and sentences[0] == match.chunk.title else sentences[0]
-        citations.append(Citation(n, match.chunk, quote))
+        citations.append(Citation(n, match.chunk, _quote(match.chunk.text, match.chunk.title)))
         lines.append(f"{n}. {match.chunk.title}（{match.chunk.doc_id}）：{'；'.join(match.reasons[:3])}[{n}]")
     return Answer("\n".join(lines), tuple(citations), Intent.MATCHING_REQUEST.value, mode, True, query, MATCHING_HINT)
+
+
+def technologies(
+    result: MatchResult, *, query: str, mode: str, intent: Intent = Intent.TECHNOLOGY_SEARCH
+) -> Answer | None:
+    """Technologies for an enterprise's problem: each patent with its holder, maturity, terms and price, cited.
+
+    An enterprise asking for a technology gets the records that offer one, never another
+    enterprise's demand (``None`` when nothing matched).
+    """
+    if not result.matches:
+        return None
+    lines = [TECHNOLOGY_LEAD]
+    citations = []
+    for n, match in enumerate(result.matches[:ITEMS_IN_CHAT], start=1):
+        chunk = match.chunk
+        citations.append(Citation(n, chunk, _quote(chunk.text, chunk.title)))
+        lines.append(f"{n}. {chunk.title}（{chunk.doc_id}）：{'；'.join(_terms(match))}[{n}]")
+    return Answer("\n".join(lines), tuple(citations), intent.value, mode, True, query, MATCHING_HINT)
+
+
+def _terms(match: Match) -> list[str]:
+    """What an enterprise weighs first: who holds it, how mature it is, how it is offered and at what price."""
+    if match.chunk.doc_type is not DocType.PATENT:
+        return list(match.reasons[:3])
+    patent = Patent.from_chunk(match.chunk)
+    terms = [
+        ("权利人", patent.applicant),
+        ("成熟度", str(patent.maturity)),
+        ("合作方式", "、".join(patent.cooperation_modes)),
+        ("意向价格", str(patent.asking_price)),
+    ]
+    return [f"{label}：{value}" for label, value in terms if value] or list(match.reasons[:3])
+
+
+def _quote(text: str, title: str) -> str:
+    """The record sentence to cite: the first one after the title."""
+    sentences = split_sentences(text) or [text]
+    return sentences[1] if len(sentences) > 1 and sentences[0] == title else sentences[0]
 
 
 def agencies(found: Sequence[ListedAgency], *, query: str, mode: str) -> Answer | None:

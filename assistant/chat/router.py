@@ -3,8 +3,9 @@
 For each turn the router
 
 1. classifies it (:mod:`~assistant.chat.intent`): small talk gets a greeting, not a search;
-2. runs the workflow a request names: matching (a demand, or a patent number), agency
-   recommendation, a briefing; a how-to question about them is a policy question;
+2. runs the workflow a request names: matching (a demand, or a patent number), a search
+   for technologies (patents with holder, maturity, terms and price), agency
+   recommendation, a briefing; a how-to or criteria question about them is a policy question;
 3. otherwise rewrites a follow-up into a standalone question (:mod:`~assistant.chat.conversation`)
    and asks :class:`~assistant.tasks.qa.QuestionAnswerer`, searching the record kinds the
    intent names first; a turn the rules found out of scope is refused unless the knowledge
@@ -43,7 +44,10 @@ from assistant.tasks.qa import QuestionAnswerer
 __all__ = ["ChatRouter"]
 
 # Record kinds searched first for a question of each intent (all kinds when they have no hit).
+# A policy question is answered from policies and FAQs: quoting a record (an enterprise's
+# demand in the first person, a patent abstract) would answer another question.
 DOC_TYPES_BY_INTENT: dict[Intent, tuple[DocType, ...]] = {
+    Intent.POLICY_QUESTION: (DocType.POLICY, DocType.FAQ),
     Intent.TECHNOLOGY_SEARCH: (DocType.PATENT,),
     Intent.MATCHING_REQUEST: (DocType.PATENT, DocType.DEMAND),
     Intent.AGENCY_LOOKUP: (DocType.AGENCY, DocType.POLICY, DocType.FAQ),
@@ -106,6 +110,12 @@ class ChatRouter:
 
     def _run_workflow(self, intent: Intent, text: str, audience: Audience) -> Answer | None:
         """The reply of the workflow the turn requests; ``None`` when it found nothing to show."""
+        if intent is Intent.TECHNOLOGY_SEARCH:  # an enterprise's problem: the patents that may solve it
+            try:
+                found = Matcher(self.index).for_demand(text, audience=audience, k=replies.ITEMS_IN_CHAT)
+            except InputError:
+                return None
+            return replies.technologies(found, query=text, mode=self.qa.mode)
         if intent is Intent.MATCHING_REQUEST:
             matcher = Matcher(self.index)
             number = patent_number(text)

@@ -52,3 +52,28 @@ def test_briefing_topic_drops_the_request_words() -> None:
 def test_patent_number_is_normalised() -> None:
     assert patent_number("cn 202310900014.8 这个专利可以找哪些企业？") == "CN202310900014.8"
     assert patent_number("这个专利可以找哪些企业？") is None
+
+
+@pytest.mark.parametrize(
+    ("turn", "intent", "asks_to_run"),
+    [
+        # criteria and standards are policy questions, even about the whitelist
+        ("创新券服务机构白名单是按什么标准评的？", Intent.AGENCY_LOOKUP, False),
+        ("白名单机构要满足哪些条件？", Intent.AGENCY_LOOKUP, False),
+        # a request for names runs the recommender, however it is phrased
+        ("能推荐几家做专利评估的白名单机构吗？", Intent.AGENCY_LOOKUP, True),
+        # an enterprise's technical problem is a search for technologies
+        ("有没有能解决锂电池低温续航的技术？", Intent.TECHNOLOGY_SEARCH, True),
+        # where to go is a policy question, not a matching request
+        ("我们是制造企业，想找高校的现成技术，可以去哪里找？", Intent.MATCHING_REQUEST, False),
+        ("想和高校合作开发新产品，应该找学校的哪个部门？", Intent.POLICY_QUESTION, False),
+        # policy terms after 成果/技术 are not a technology search
+        ("高校有哪些成果转化方式？", Intent.POLICY_QUESTION, False),
+        ("有没有技术经理人的培养政策？", Intent.POLICY_QUESTION, False),
+    ],
+)
+def test_routing_of_criteria_recommendations_and_technology_questions(
+    turn: str, intent: Intent, asks_to_run: bool
+) -> None:
+    assert classify(turn) is intent
+    assert is_request(intent, turn) is asks_to_run

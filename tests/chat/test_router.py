@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.chat.conversation import history_of
 from assistant.chat.replies import BRIEFING_PROGRESS
 from assistant.chat.router import ChatRouter
 from assistant.generate.citations import quote_is_verbatim
@@ -90,6 +91,40 @@ class TestOfflineRouting:
         assert_quotes_verbatim(answer)
         how_to = chat.answer("怎么生成简报？", OFFICER)  # a how-to question is not a request
         assert how_to.intent == "briefing_request" and "建议行动" not in how_to.text
+
+
+ENTERPRISE = Audience(Role.ENTERPRISE)
+
+
+class TestIssue11Routing:
+    """Enterprise technology questions, criteria questions and follow-ups (issue #11)."""
+
+    def test_an_enterprise_technology_question_is_answered_with_patents_and_their_terms(self, chat: ChatRouter) -> None:
+        answer = chat.answer("有没有能解决锂电池低温续航的技术？", ENTERPRISE)
+        assert answer.intent == "technology_search" and answer.grounded
+        assert answer.citations and all(c.chunk.doc_type is DocType.PATENT for c in answer.citations)
+        first = answer.text.splitlines()[1]
+        assert all(label in first for label in ("权利人", "合作方式", "意向价格", "成熟度")), first
+        assert "我们需要" not in answer.text  # never another enterprise's demand
+        assert_quotes_verbatim(answer)
+
+    def test_a_whitelist_criteria_question_gets_the_six_criteria_not_a_recommendation(self, chat: ChatRouter) -> None:
+        answer = chat.answer("创新券服务机构白名单是按什么标准评的？", ENTERPRISE)
+        assert answer.grounded and "推荐机构" not in answer.text
+        assert all(c.chunk.doc_type in (DocType.POLICY, DocType.FAQ) for c in answer.citations)
+        assert all(criterion in answer.text for criterion in ("服务频率", "内控体系", "诚信记录"))
+
+    def test_where_an_enterprise_starts_names_the_technology_transfer_office(self, chat: ChatRouter) -> None:
+        answer = chat.answer("想和高校合作开发新产品，应该找学校的哪个部门？", ENTERPRISE)
+        assert answer.grounded and "技术转移" in answer.text
+        assert not any(c.chunk.doc_type is DocType.DEMAND for c in answer.citations)
+
+    def test_an_elliptical_follow_up_after_a_refused_turn_takes_the_answered_subject(self, chat: ChatRouter) -> None:
+        answered = chat.answer("学校想把一批授权专利做开放许可，要走哪些步骤？", OFFICER)
+        refused = chat.answer("红烧肉怎么做才不油腻？", OFFICER)
+        assert answered.grounded and not refused.grounded
+        answer = chat.answer("需要多长时间？", OFFICER, history=history_of([answered, refused]))
+        assert "开放许可" in answer.query and "红烧肉" not in answer.query and answer.grounded
 
 
 class TestLLMRouting:

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from assistant.chat.conversation import history_of
 from assistant.errors import KezhuanError
 from assistant.records import Answer
 from ui.markup import cite, defang, md
@@ -49,9 +50,7 @@ for number, message in enumerate(st.session_state.chat_messages):
             show_answer(message["answer"], number)
 
 if prompt := st.chat_input("请输入问题，例如：上海高校转让成果，研发团队的奖励不低于多少？", key="chat_input"):
-    history = [
-        m["answer"].query for m in st.session_state.chat_messages if m["role"] == "assistant" and m["answer"].query
-    ]
+    history = history_of(m["answer"] for m in st.session_state.chat_messages if m["role"] == "assistant")
     st.session_state.chat_messages.append({"role": "user", "content": prompt})
     with st.chat_message("user"):
         st.markdown(prompt)
