@@ -161,6 +161,7 @@ class ScoredAnswer:
     colon_ending: bool
     repeated: bool
     length: int
+    text: str = ""
 
     @property
     def wrong_rule(self) -> bool:
@@ -191,6 +192,7 @@ class ScoredAnswer:
             "colon_ending": self.colon_ending,
             "repeated": self.repeated,
             "length": self.length,
+            "answer": self.text,
         }
 
 
@@ -209,6 +211,7 @@ def score_answer(question: UserQuestion, answer: Answer) -> ScoredAnswer:
         colon_ending=answered and colon_ending(text),
         repeated=answered and repeats_sentence(text),
         length=len(_normalise(text)),
+        text=text,
     )
 
 
@@ -237,7 +240,7 @@ def _group(scored: list[ScoredAnswer]) -> dict[str, Any]:
 
 
 def summarise(scored: list[ScoredAnswer]) -> dict[str, Any]:
-    """Per split: the whole split and each question type, plus the wrongly answered ids."""
+    """Per split: the whole split and each question type, the wrongly answered ids, and every scored answer."""
     summary: dict[str, Any] = {}
     for split in SPLITS:
         part = [s for s in scored if s.question.split == split]
@@ -247,5 +250,6 @@ def summarise(scored: list[ScoredAnswer]) -> dict[str, Any]:
             "by_type": {t: _group([s for s in part if s.question.type == t]) for t in types},
             "incorrect": [s.question.id for s in part if not s.correct],
             "wrong_rule_ids": [s.question.id for s in part if s.wrong_rule],
+            "answers": [s.to_dict() for s in part],
         }
     return summary

@@ -15,6 +15,7 @@ Usage example::
 from __future__ import annotations
 
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,20 +126,25 @@ class QAReport:
         return "\n".join(lines)
 
 
-def _cell(value: object, spec: str) -> str:
-    return "—" if value is None else format(value, spec)
+def _pad(text: str, width: int, *, left: bool = False) -> str:
+    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    fill = " " * max(width - shown, 0)
+    return text + fill if left else fill + text
 
 
 def _quality_table(mode: str, summary: dict[str, Any]) -> list[str]:
     """One block per split: a row per question type, then the split as a whole."""
     lines = [f"用户问题集 {USER_QUESTIONS}（{mode}）"]
-    header = f"{'类型':<12}" + "".join(f"{label:>8}" for label, _, _ in QUALITY_COLUMNS)
+    header = _pad("类型", 12, left=True) + "".join(_pad(label, 12) for label, _, _ in QUALITY_COLUMNS)
     for split, part in summary.items():
         lines += [f"— {SPLIT_LABELS.get(split, split)}", header]
         rows = [*part["by_type"].items(), ("合计", part["all"])]
         for name, group in rows:
-            cells = "".join(f"{_cell(group[key], spec):>10}" for _, key, spec in QUALITY_COLUMNS)
-            lines.append(f"{name:<12}{cells}")
+            cells = (
+                _pad("—" if group[key] is None else format(group[key], spec), 12) for _, key, spec in QUALITY_COLUMNS
+            )
+            lines.append(_pad(name, 12, left=True) + "".join(cells))
         if part["wrong_rule_ids"]:
             lines.append(f"错误规则：{'、'.join(part['wrong_rule_ids'])}")
     return lines
