@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-__all__ = ["DEFAULT_BRIEFING_TOPIC", "Intent", "briefing_topic", "classify", "is_request", "patent_number"]
+__all__ = ["DEFAULT_BRIEFING_TOPIC", "WORKFLOWS", "Intent", "briefing_topic", "classify", "is_request", "patent_number"]
 
 
 class Intent(StrEnum):

@@ -29,7 +29,7 @@ from dataclasses import replace
 
 from assistant.chat import replies
 from assistant.chat.conversation import standalone
-from assistant.chat.intent import Intent, briefing_topic, classify, is_request, patent_number
+from assistant.chat.intent import WORKFLOWS, Intent, briefing_topic, classify, is_request, patent_number
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.index.knowledge_index import KnowledgeIndex
@@ -46,8 +46,9 @@ __all__ = ["ChatRouter"]
 # Record kinds searched first for a question of each intent (all kinds when they have no hit).
 # A policy question is answered from policies and FAQs: quoting a record (an enterprise's
 # demand in the first person, a patent abstract) would answer another question.
+POLICY_TYPES = (DocType.POLICY, DocType.FAQ)
 DOC_TYPES_BY_INTENT: dict[Intent, tuple[DocType, ...]] = {
-    Intent.POLICY_QUESTION: (DocType.POLICY, DocType.FAQ),
+    Intent.POLICY_QUESTION: POLICY_TYPES,
     Intent.TECHNOLOGY_SEARCH: (DocType.PATENT,),
     Intent.MATCHING_REQUEST: (DocType.PATENT, DocType.DEMAND),
     Intent.AGENCY_LOOKUP: (DocType.AGENCY, DocType.POLICY, DocType.FAQ),
@@ -98,6 +99,7 @@ class ChatRouter:
             yield greeting.text
             yield greeting
             return
+        doc_types = DOC_TYPES_BY_INTENT.get(intent)
         if is_request(intent, text):
             if intent is Intent.BRIEFING_REQUEST:
                 yield replies.BRIEFING_PROGRESS  # counting and matching take seconds; the final answer replaces it
@@ -106,7 +108,9 @@ class ChatRouter:
                 yield done.text
                 yield done
                 return
-        yield from self._ask(intent, text, audience, history)
+        elif intent in WORKFLOWS:  # how a workflow's subject works, or by what criteria: the policies say
+            doc_types = POLICY_TYPES
+        yield from self._ask(intent, text, audience, history, doc_types)
 
     def _run_workflow(self, intent: Intent, text: str, audience: Audience) -> Answer | None:
         """The reply of the workflow the turn requests; ``None`` when it found nothing to show."""
@@ -134,13 +138,24 @@ class ChatRouter:
         topic = briefing_topic(text)
         return replies.briefing(Briefer(self.index).build(BriefingRequest(topic=topic), audience), topic)
 
-    def _ask(self, intent: Intent, text: str, audience: Audience, history: Sequence[str]) -> Iterator[str | Answer]:
-        """A question for the knowledge base: rewritten if it is a follow-up, then answered or refused."""
+    def _ask(
+        self,
+        intent: Intent,
+        text: str,
+        audience: Audience,
+        history: Sequence[str],
+        doc_types: tuple[DocType, ...] | None,
+    ) -> Iterator[str | Answer]:
+        """A question for the knowledge base: rewritten if it is a follow-up, then answered or refused.
+
+        :param doc_types: the record kinds to search first (all kinds when none of them has a hit).
+        """
         rewritten = standalone(text, history, self.qa.llm)
         query = rewritten.text
         if intent is Intent.OUT_OF_SCOPE and query != text:
             intent = classify(query)
-        evidence = self.qa.gather(query, audience, doc_types=DOC_TYPES_BY_INTENT.get(intent))
+            doc_types = DOC_TYPES_BY_INTENT.get(intent)
+        evidence = self.qa.gather(query, audience, doc_types=doc_types)
         if intent is Intent.OUT_OF_SCOPE:
             if not evidence.grounded:
                 refusal = replies.out_of_scope(query, self.qa.mode)

@@ -120,6 +120,11 @@ class TestIssue11Routing:
         assert answer.grounded and "技术转移" in answer.text
         assert not any(c.chunk.doc_type is DocType.DEMAND for c in answer.citations)
 
+    def test_asking_where_to_find_technologies_is_answered_from_policies_not_demands(self, chat: ChatRouter) -> None:
+        answer = chat.answer("我们是制造企业，想找高校的现成技术，可以去哪里找？", ENTERPRISE)
+        assert answer.grounded and answer.citations
+        assert all(c.chunk.doc_type in (DocType.POLICY, DocType.FAQ) for c in answer.citations)
+
     def test_an_elliptical_follow_up_after_a_refused_turn_takes_the_answered_subject(self, chat: ChatRouter) -> None:
         answered = chat.answer("学校想把一批授权专利做开放许可，要走哪些步骤？", OFFICER)
         refused = chat.answer("红烧肉怎么做才不油腻？", OFFICER)
