@@ -41,6 +41,7 @@ __all__ = [
     "regions_in",
     "rule_label",
     "sentence_region",
+    "source_note",
 ]
 
 NATIONAL = "全国"
@@ -323,3 +324,18 @@ def rule_label(region: str, *, asked: str = "", effective_date: str = "", supers
     if superseded:
         parts.append("已被修订或废止")
     return f"〔{'，'.join(parts)}〕" if parts else ""  # no 「；」: a label is not a sentence of its own
+
+
+def source_note(meta: dict[str, object]) -> str:
+    """A cited source's region, level and validity for a sources panel: 「上海 · 指南 · 2017年6月1日起施行」."""
+    parts = [str(meta["region"])] if meta.get("region") else []
+    level = Level.parse(str(meta.get("level", "")))
+    if level is not None:
+        parts.append(LEVEL_LABELS[level])
+    if meta.get("effective_date"):
+        parts.append(f"{date_label(str(meta['effective_date']))}起施行")
+    if meta.get("repealed_date"):
+        parts.append(f"{date_label(str(meta['repealed_date']))}起失效")
+    if meta.get("superseded_by"):
+        parts.append(f"已被{meta['superseded_by']}取代")
+    return " · ".join(parts)

@@ -15,6 +15,7 @@ from assistant.jurisdiction import (
     regions_in,
     rule_label,
     sentence_region,
+    source_note,
 )
 
 
@@ -84,3 +85,12 @@ def test_labels_name_region_and_date() -> None:
     assert rule_label("上海", effective_date="2017-06-01") == "〔上海地方规定，2017年6月1日起施行〕"
     assert "已被修订或废止" in rule_label(NATIONAL, superseded=True)
     assert rule_label("") == ""
+
+
+def test_source_note_for_the_sources_panel() -> None:
+    assert (
+        source_note({"region": "上海", "level": "regulation", "effective_date": "2017-06-01"})
+        == "上海 · 法规 · 2017年6月1日起施行"
+    )
+    assert "已被新条例取代" in source_note({"region": "全国", "superseded_by": "新条例"})
+    assert source_note({}) == ""

@@ -221,7 +221,9 @@ class TestAnswerShape:
             text = composer.compose(question, [Hit(NET_INCOME, 1.0)]).text
             assert "所以" not in text and "本指南" not in text and "均已注明" not in text
             assert text.count("（") == text.count("）"), text
-        assert "扣除项目以单位财务制度为准。[1]" in text  # the fragment after the open bracket is cut, the statement kept
+        assert (
+            "扣除项目以单位财务制度为准。[1]" in text
+        )  # the fragment after the open bracket is cut, the statement kept
 
     def test_rules_are_labelled_with_region_and_date(self, composer: ExtractiveComposer) -> None:
         text = composer.compose("转让净收入要扣除哪些项目？", [Hit(NET_INCOME, 1.0)]).text
