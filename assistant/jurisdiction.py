@@ -33,6 +33,7 @@ __all__ = [
     "Level",
     "Region",
     "applies_in",
+    "asked_regions",
     "date_label",
     "is_comparison",
     "level_of",
@@ -181,6 +182,25 @@ def regions_in(text: str) -> list[str]:
     if _NATIONAL_WORDS.search(cleaned) and NATIONAL not in found:
         found.append(NATIONAL)
     return found
+
+
+_SET_ASIDE = re.compile(r"(?:不看|不考虑|不算|撇开|除了?|抛开)\s*$")
+_SET_ASIDE_AFTER = re.compile(r"^\s*(?:以外|之外|除外)")
+
+
+def asked_regions(question: str) -> list[str]:
+    """The regions a question asks about: those it names, minus those it sets aside (「不看上海，全国…」)."""
+    asked = []
+    for region in regions_in(question):
+        names = [n for n, r in _NAME_TO_REGION.items() if r == region] + ([region] if region == NATIONAL else [])
+        spots = [m.start() for n in names for m in re.finditer(re.escape(n), question)]
+        ends = [m.end() for n in names for m in re.finditer(re.escape(n), question)]
+        aside = any(_SET_ASIDE.search(question[max(0, i - 4) : i]) for i in spots) or any(
+            _SET_ASIDE_AFTER.match(question[e : e + 3]) for e in ends
+        )
+        if not aside:
+            asked.append(region)
+    return asked
 
 
 def parent_of(region: str) -> str:

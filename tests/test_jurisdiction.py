@@ -8,6 +8,7 @@ from assistant.jurisdiction import (
     NATIONAL,
     Level,
     applies_in,
+    asked_regions,
     date_label,
     is_comparison,
     level_of,
@@ -94,3 +95,9 @@ def test_source_note_for_the_sources_panel() -> None:
     )
     assert "已被新条例取代" in source_note({"region": "全国", "superseded_by": "新条例"})
     assert source_note({}) == ""
+
+
+def test_a_region_set_aside_is_not_asked() -> None:
+    assert asked_regions("不看上海，全国层面法定的转化奖励最低比例是多少？") == [NATIONAL]
+    assert asked_regions("除上海以外，北京有规定吗？") == ["北京"]
+    assert asked_regions("我在北京，打算先展出再申请专利") == ["北京"]

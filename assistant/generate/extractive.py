@@ -128,7 +128,7 @@ class Focus:
             return ""
         names = "、".join(self.missing)
         return (
-            f"知识库中没有{names}的地方规定，无法给出{names}的具体标准；"
+            f"知识库尚未收录{names}的地方规定，无法给出{names}的具体标准；"
             f"以下是全国性规定（国家层面的最低要求），在{names}同样适用，当地规定请以{names}官方发布为准。"
         )
 

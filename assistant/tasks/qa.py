@@ -29,7 +29,7 @@ from assistant.generate.grounding import grounded, novel_terms
 from assistant.generate.llm import Generated, LLMComposer, checked_stream, make_chat_model
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience
-from assistant.jurisdiction import NATIONAL, applies_in, regions_in
+from assistant.jurisdiction import NATIONAL, applies_in, asked_regions, regions_in
 from assistant.query import clean_query
 from assistant.records import Answer, Citation, DocType, Hit
 
@@ -113,7 +113,7 @@ class QuestionAnswerer:
 
     def gather(self, query: str, audience: Audience, *, doc_types: Sequence[DocType] | None = None) -> Evidence:
         """Retrieve for ``audience``, compose extractively, and decide whether the evidence grounds an answer."""
-        asked = tuple(regions_in(query))
+        asked = tuple(asked_regions(query))
         depth = REGION_CONTEXT_CHUNKS if asked else self.context_chunks
         hits = self.index.search(query, audience, top_k=depth, doc_types=doc_types)
         if doc_types and not hits:

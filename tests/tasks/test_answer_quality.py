@@ -68,7 +68,7 @@ class TestRegions:
     def test_beijing_not_covered_says_so_first_and_gives_the_national_floor(self, qa: QuestionAnswerer) -> None:
         answer = qa.answer(BEIJING_QUESTION, PUBLIC)
         assert answer.grounded and answer.gaps == ("北京",)
-        assert "知识库中没有北京" in first_sentence(answer)
+        assert "知识库尚未收录北京" in first_sentence(answer)
         assert "50%" in answer.text and "全国性规定" in answer.text
         assert "70%" not in answer.text  # Shanghai's figure is never presented as Beijing's
         assert all(c.chunk.meta.get("region") == "全国" for c in answer.citations)
@@ -91,7 +91,7 @@ class TestRegions:
     ) -> None:
         answer = qa.answer(question, PUBLIC)
         region = answer.gaps[0]
-        assert f"知识库中没有{region}" in first_sentence(answer)
+        assert f"知识库尚未收录{region}" in first_sentence(answer)
         assert all(c.chunk.meta.get("region") == "全国" for c in answer.citations)
         assert "〔上海" not in answer.text and "70%" not in answer.text  # no Shanghai rule, labelled or not
 
@@ -169,10 +169,10 @@ class TestLLMRegions:
         answer = self.llm(knowledge_index, openai_stub).answer(BEIJING_QUESTION, PUBLIC)
         prompt = openai_stub.state.requests[-1]["messages"][1]["content"]
         assert "地区=全国" in prompt and "层级=指南" in prompt and "施行=2015年10月1日" in prompt
-        assert "知识库中没有以下地区的规定：北京" in prompt
+        assert "知识库尚未收录以下地区的规定：北京" in prompt
         # The stub quotes block 1 and never says Beijing is not covered: the answer falls back, with the notice.
         assert answer.mode == "extractive" and "北京" in answer.notice
-        assert "知识库中没有北京" in first_sentence(answer)
+        assert "知识库尚未收录北京" in first_sentence(answer)
 
     def test_a_number_in_no_cited_block_falls_back(
         self, knowledge_index: KnowledgeIndex, openai_stub: OpenAIStub
