@@ -74,7 +74,9 @@ GIVES: dict[Kind, re.Pattern[str]] = {
     ),
     Kind.COUNT: re.compile(r"\d"),
     Kind.STEPS: re.compile(r"步|流程|程序|环节|首先|然后|先.{1,20}再|提交|申请|签订|办理|备案|报告|评估|公示|审批"),
-    Kind.DEFINITION: re.compile(r"是指|指的是|即|是.{2,30}的(?:成果|活动|制度|方式|行为|机构)"),
+    Kind.DEFINITION: re.compile(
+        r"是指|指的是|即|^[^，。；]{1,15}?(?<!不)(?<!就)是(?!否)|是.{2,30}的(?:成果|活动|制度|方式|行为|机构)"
+    ),
     Kind.WHO: re.compile(r"部门|机构|中心|办公室|办|委员会|主管|负责|交给|向.{1,12}(?:报告|提出|申请|提交)"),
     Kind.LIST: re.compile(r"[：:]|、.*、|包括|以下"),
     Kind.YES_NO: re.compile(
@@ -183,7 +185,19 @@ def asked_for(question: str, tokens: list[str] | None = None) -> Asked:
     return Asked(kind, topic_terms(tokens or []))
 
 
-def answers_kind(text: str, asked: Asked) -> bool:
-    """Does ``text`` give the kind of answer asked for (a ratio for a ratio question …)? Always true for GENERAL."""
-    pattern = GIVES.get(asked.kind)
+# Within a kind, what states the answer outright (a number of days, 「没有规定具体天数」) beats what only
+# touches it (「及时」, 「完成后」).
+STRONG: dict[Kind, re.Pattern[str]] = {
+    Kind.DEADLINE: re.compile(
+        r"\d+\s*(?:年|个月|日|天|个工作日)|[一二三四五六七八九十两]+(?:年|个月|日|天|个工作日)|天数|期限"
+    ),
+}
+
+
+def answers_kind(text: str, asked: Asked, *, strongly: bool = False) -> bool:
+    """Does ``text`` give the kind of answer asked for (a ratio for a ratio question …)? Always true for GENERAL.
+
+    :param strongly: only what states it outright counts (for kinds that distinguish).
+    """
+    pattern = (STRONG.get(asked.kind) if strongly else None) or GIVES.get(asked.kind)
     return pattern is None or bool(pattern.search(text))

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -127,10 +127,7 @@ class Focus:
         if not self.missing:
             return ""
         names = "、".join(self.missing)
-        return (
-            f"知识库尚未收录{names}的地方规定，无法给出{names}的具体标准；"
-            f"以下是全国性规定（国家层面的最低要求），在{names}同样适用，当地规定请以{names}官方发布为准。"
-        )
+        return f"知识库尚未收录{names}的地方规定，以下是全国性规定（国家层面的最低要求，在{names}同样适用）："
 
 
 @dataclass(frozen=True)
@@ -440,12 +437,13 @@ class ExtractiveComposer:
             return faq
         local = [c for c in usable if c.region in focus.local]
         for least in LEAD_TOPIC_TIERS:
-            for pool in (local, usable):
-                giving = [c for c in pool if answers_kind(c.display, asked) and c.topic >= least]
-                if asked.kind is Kind.LIST:
-                    giving = [c for c in giving if c.items] or giving
-                if giving:
-                    return giving[0]
+            for strongly in (True, False):
+                for pool in (local, usable):
+                    giving = [c for c in pool if answers_kind(c.display, asked, strongly=strongly) and c.topic >= least]
+                    if asked.kind is Kind.LIST:
+                        giving = [c for c in giving if c.items] or giving
+                    if giving:
+                        return giving[0]
         return usable[0]
 
     def _faq_answer(self, question: str, candidates: list[_Candidate]) -> _Candidate | None:
@@ -491,6 +489,12 @@ class ExtractiveComposer:
                 continue
             chosen.append(candidate)
             length += len(candidate.display)
+        follow = _continuation(lead, candidates)
+        if (
+            follow is not None
+        ):  # 「要看公开的时间和方式。」 says little alone: the sentence after it is part of the answer
+            chosen = [c for c in chosen if not (c.chunk.id == follow.chunk.id and c.position == follow.position)]
+            chosen[0] = replace(lead, display=lead.display.rstrip("。") + "，" + follow.display)
         head, rest = chosen[:1], chosen[1:]
         if len(chosen) > 1 and chosen[1].region != chosen[0].region and not focus.asked:
             head, rest = chosen[:2], chosen[2:]
@@ -540,16 +544,38 @@ class ExtractiveComposer:
             label = _label(candidate, asked) if labelled and not candidate.comparison else previous_label
             shown_label = label if label != previous_label else ""
             previous_label = label
-            if numbered and candidate.items:
-                lines = [f"{shown_label}{_as_prose(candidate.sentence)}[{n}]"]
-                lines += [f"{i}. {item.rstrip('；;，, ')}[{n}]" for i, item in enumerate(candidate.items, start=1)]
-                parts.append("\n".join(lines))
+            if numbered and candidate.items:  # the lead-in opens the first step's line, so no line ends in 「：」
+                steps = [f"{i}. {item.rstrip('；;，, ')}[{n}]" for i, item in enumerate(candidate.items, start=1)]
+                steps[0] = f"{shown_label}{_as_prose(candidate.sentence)}{steps[0]}"
+                parts.append("\n".join(steps))
             elif numbered:
                 parts.append(f"{len(parts) + 1}. {shown_label}{candidate.display}[{n}]")
             else:
                 parts.append(f"{shown_label}{candidate.display}[{n}]")
         body = "\n".join(parts) if numbered else "".join(parts)
-        return f"{notice}\n{body}" if notice else body
+        return f"{notice}{body}" if notice else body  # one sentence: the gap, then the national rule
+
+
+SHORT_LEAD = 16  # characters: a lead this short (「要。」「在上海不是必须的。」) is joined to the sentence after it
+
+
+def _continuation(lead: _Candidate, candidates: list[_Candidate]) -> _Candidate | None:
+    """The next sentence of a short lead's chunk, when it directly follows and is a plain statement."""
+    if (
+        len(lead.display) >= SHORT_LEAD
+        or lead.items
+        or not lead.display.endswith("。")
+        or lead.sentence.startswith("|")
+    ):
+        return None  # a table row is complete in itself
+    return next(
+        (
+            c
+            for c in candidates
+            if c.chunk.id == lead.chunk.id and c.position == lead.position + 1 and not c.items and c.sentence[:1] != "|"
+        ),
+        None,
+    )
 
 
 def rule_region(chunk: Chunk) -> str:

@@ -111,10 +111,13 @@ class TestRegions:
 
 
 class TestComposition:
-    def test_deadline_question_leads_with_the_disclosure_rule_not_the_patent_bonus(self, qa: QuestionAnswerer) -> None:
-        answer = qa.answer("多长时间内要向学校披露？", PUBLIC)
-        assert answer.grounded
-        lead = first_sentence(answer)
+    @pytest.mark.parametrize("question", ["多长时间内要向学校披露？", "我做出成果以后，多长时间内必须向学校披露？"])
+    def test_deadline_question_leads_with_the_disclosure_rule_not_the_patent_bonus(
+        self, qa: QuestionAnswerer, question: str
+    ) -> None:
+        # The composition is checked whatever the refusal threshold decides for the bare short form.
+        composed = qa.gather(question, PUBLIC).composition.text
+        lead = split_sentences(CITATION_PATTERN.sub("", composed))[0]
         assert "3个月" not in lead and "奖金" not in lead
         assert "报告" in lead or "披露" in lead
 
@@ -131,7 +134,7 @@ class TestComposition:
         "question",
         [
             BEIJING_QUESTION,
-            "多长时间内要向学校披露？",
+            "我做出成果以后，多长时间内必须向学校披露？",
             "转让净收入怎么算？要扣除哪些费用？",
             "上海条例什么时候施行？还有效吗？",
             "协议定价要公示多久？",
