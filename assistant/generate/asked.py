@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["ASKING_WORDS", "Asked", "Kind", "answers_kind", "asked_for", "topic_terms"]
+__all__ = ["ASKING_WORDS", "Asked", "Kind", "answers_kind", "asked_for", "mentions", "topic_terms"]
 
 
 class Kind(StrEnum):
@@ -199,5 +199,23 @@ def answers_kind(text: str, asked: Asked, *, strongly: bool = False) -> bool:
 
     :param strongly: only what states it outright counts (for kinds that distinguish).
     """
+    if asked.kind is Kind.DEFINITION and asked.subject:  # 「赋权是指…」: the subject, then what it is
+        return any(re.search(re.escape(t) + r"[”」』]?(?:是指|指的是|就是|即|是(?!否))", text) for t in asked.subject)
     pattern = (STRONG.get(asked.kind) if strongly else None) or GIVES.get(asked.kind)
     return pattern is None or bool(pattern.search(text))
+
+
+# Words a user says for the words the rules use: a passage about 报告 answers a question about 披露.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "披露": ("报告",),
+    "学校": ("单位", "高校"),
+    "大学": ("高校", "单位"),
+    "奖金": ("奖励",),
+    "卖": ("转让",),
+    "公司": ("企业",),
+}
+
+
+def mentions(text: str, term: str) -> bool:
+    """Does ``text`` mention ``term`` or a word the rules use for it?"""
+    return term in text or any(word in text for word in SYNONYMS.get(term, ()))

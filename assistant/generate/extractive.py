@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.generate.asked import Asked, Kind, answers_kind, asked_for
+from assistant.generate.asked import Asked, Kind, answers_kind, asked_for, mentions
 from assistant.generate.guards import is_quotable
 from assistant.index.tokenizer import tokenize
 from assistant.jurisdiction import NATIONAL, applies_in, is_comparison, regions_in, rule_label, sentence_region
@@ -410,7 +410,11 @@ class ExtractiveComposer:
             text = display
             terms = set(tokenize(text))
             keyword = sum(w for t, w in weights.items() if t in terms) / total
-            topic = sum(w for t, w in subject.items() if t in terms or t in text) / subject_total if subject else 1.0
+            topic = (
+                sum(w for t, w in subject.items() if t in terms or mentions(text, t)) / subject_total
+                if subject
+                else 1.0
+            )
             score = WEIGHTS["dense"] * float(meaning) + WEIGHTS["keyword"] * keyword + WEIGHTS["rank"] / (1 + rank)
             if asked.kind is not Kind.GENERAL and answers_kind(text, asked):
                 score += QUANTITY_BONUS
@@ -432,7 +436,7 @@ class ExtractiveComposer:
     def _lead(self, question: str, ranked: list[_Candidate], asked: Asked, focus: Focus) -> _Candidate:
         """The unit that gives what is asked about the question's subject, from the asked region first."""
         usable = [c for c in ranked if not _superseded(c.chunk) and not HYPOTHETICAL.search(c.sentence)] or ranked
-        faq = self._faq_answer(question, usable)
+        faq = self._faq_answer(question, usable, asked)
         if faq is not None:
             return faq
         local = [c for c in usable if c.region in focus.local]
@@ -446,7 +450,7 @@ class ExtractiveComposer:
                         return giving[0]
         return usable[0]
 
-    def _faq_answer(self, question: str, candidates: list[_Candidate]) -> _Candidate | None:
+    def _faq_answer(self, question: str, candidates: list[_Candidate], asked: Asked) -> _Candidate | None:
         """The first unit of an FAQ whose own question is close to ``question`` (FAQ answers lead with the answer)."""
         faqs = {c.chunk.id: c.chunk for c in candidates if c.chunk.doc_type is DocType.FAQ and c.chunk.locator}
         if not faqs:
@@ -458,8 +462,9 @@ class ExtractiveComposer:
         best = int(np.argmax(similarities))
         if float(similarities[best]) < FAQ_MATCH:
             return None
-        first = [c for c in candidates if c.chunk.id == ids[best]]
-        return min(first, key=lambda c: c.position) if first else None
+        answer = sorted((c for c in candidates if c.chunk.id == ids[best]), key=lambda c: c.position)
+        giving = [c for c in answer if answers_kind(c.display, asked)]  # its sentence that gives what is asked
+        return (giving or answer or [None])[0]
 
     def _select(self, question: str, candidates: list[_Candidate], asked: Asked, focus: Focus) -> list[_Candidate]:
         ranked = sorted(candidates, key=lambda c: -c.score)
