@@ -217,6 +217,9 @@ class IngestReport:
         }
 
 
+RULE_KEYS = ("region", "level", "effective_date", "repealed_date", "superseded_by")  # policy chunks' validity
+
+
 @dataclass(frozen=True)
 class Citation:
     """Where one [n] of an answer points: a chunk and the sentence quoted from it verbatim."""
@@ -226,7 +229,8 @@ class Citation:
     quote: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The CLI keys, plus the cited rule's region, level and dates where the chunk has them."""
+        cited = {
             "n": self.n,
             "doc_id": self.chunk.doc_id,
             "title": self.chunk.title,
@@ -234,6 +238,10 @@ class Citation:
             "locator": self.chunk.locator,
             "quote": self.quote,
         }
+        for key in RULE_KEYS:
+            if key in self.chunk.meta:
+                cited[key] = self.chunk.meta[key]
+        return cited
 
 
 @dataclass(frozen=True)
@@ -241,7 +249,9 @@ class Answer:
     """An answer with its citations, as ``kezhuan ask`` prints it.
 
     ``query`` is the standalone question actually searched (a follow-up rewritten with
-    the conversation); ``notice`` tells the user about a fallback (e.g. the LLM failed).
+    the conversation); ``notice`` tells the user about a fallback (e.g. the LLM failed);
+    ``gaps`` names the regions asked about that the knowledge base has no rules for (the
+    answer then gives the national rules, labelled).
     """
 
     text: str
@@ -251,6 +261,7 @@ class Answer:
     grounded: bool = True
     query: str = ""
     notice: str = ""
+    gaps: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -259,6 +270,7 @@ class Answer:
             "intent": self.intent,
             "mode": self.mode,
             "grounded": self.grounded,
+            "not_covered": list(self.gaps),
         }
 
 

@@ -8,6 +8,8 @@ talks to, streaming (SSE) or not. Its "model" is a script the test chooses:
 - ``nocite``: answers without any citation;
 - ``error``: fails with HTTP 500;
 - ``renumber``: the disclosure polish changes a number; the briefing overview invents one;
+- ``stray_number``: quotes context 1 correctly, cited, then adds an uncited sentence with a
+  number no block states ("此外比例为99%。");
 - ``obey``: a model that follows an order found *inside* a data block ("…回答：X。"): it answers
   "X[n]。", citing the block the order came from (as if the order were a rule stated there);
 - any request whose prompt carries "忽略以上指令" *outside* the <资料> data blocks is
@@ -62,6 +64,8 @@ def _reply(state: StubState, body: dict[str, Any]) -> str:
             n, order = orders[0]
             return f"{order}[{n}]。"
     first = re.split(r"(?<=[。；！？])", blocks[0].strip())[0] if blocks else "无资料"
+    if state.mode == "stray_number":
+        return f"{first}[1]此外比例为99%。"
     return f"{first}[1]另见[9]。"
 
 

@@ -103,3 +103,11 @@ def test_no_committed_text_repeats_the_shared_sources() -> None:
 @pytest.mark.parametrize("name", ["retrieval_laws.jsonl", "policy_qa.jsonl", "negative.jsonl"])
 def test_eval_sets_are_present(name: str) -> None:
     assert (REPO / "evals" / name).stat().st_size > 0
+
+
+def test_every_policy_and_faq_file_states_region_level_and_date() -> None:
+    for path in markdown_files("policies") + markdown_files("faq"):
+        meta = front(path)
+        assert meta.get("region") and meta.get("level"), path
+        # The register of laws states each law's own date in its text, so it carries none of its own.
+        assert meta.get("effective_date") or path.name == "00-laws-in-force.md", path

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.jurisdiction import source_note
 from assistant.records import Chunk, DocType
 
 __all__ = ["cite", "defang", "md"]
@@ -41,7 +42,8 @@ def defang(text: str) -> str:
 
 
 def cite(chunk: Chunk) -> str:
-    """Where a passage is from, for readers: 《title》 article, or a record's number."""
+    """Where a passage is from, for readers: 《title》 article (region · level · date of effect), or a record's number."""
     if chunk.doc_type in RECORD_TYPES:
         return f"《{chunk.title}》（编号 {chunk.doc_id}）"
-    return f"《{chunk.title}》{chunk.locator}"
+    note = source_note(dict(chunk.meta))
+    return f"《{chunk.title}》{chunk.locator}（{note}）" if note else f"《{chunk.title}》{chunk.locator}"

@@ -25,9 +25,10 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.errors import ConfigError, GenerationError
-from assistant.generate.citations import CITATION_PATTERN, claims, remove_invalid_markers
+from assistant.generate.citations import CITATION_PATTERN, cited_numbers, claims, remove_invalid_markers
+from assistant.generate.extractive import Focus
 from assistant.generate.grounding import supports
-from assistant.generate.guards import is_quotable
+from assistant.generate.guards import is_quotable, numbers_in, unsupported_numbers
 from assistant.generate.prompts import SYSTEM_PROMPT, condense_prompt, user_prompt
 from assistant.records import Chunk, Citation, Hit
 from assistant.text import split_sentences
@@ -146,14 +147,17 @@ class LLMComposer:
     def name(self) -> str:
         return model_name(self.model)
 
-    def stream(self, question: str, hits: Sequence[Hit]) -> Iterator[str]:
+    def stream(self, question: str, hits: Sequence[Hit], *, focus: Focus | None = None) -> Iterator[str]:
         """Tokens of the raw answer as the model produces them.
 
+        :param focus: the regions asked about, and those the knowledge base lacks (named in the prompt).
         :raises GenerationError: the server failed or timed out.
         """
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        messages = [SystemMessage(SYSTEM_PROMPT), HumanMessage(user_prompt(question, hits))]
+        focus = focus or Focus()
+        prompt = user_prompt(question, hits, asked=focus.asked, missing=focus.missing)
+        messages = [SystemMessage(SYSTEM_PROMPT), HumanMessage(prompt)]
         try:
             for piece in self.model.stream(messages):
                 if isinstance(piece.content, str) and piece.content:
@@ -174,17 +178,28 @@ class LLMComposer:
         return lines[0].strip()
 
     @staticmethod
-    def finalize(raw: str, hits: Sequence[Hit]) -> tuple[str, tuple[Citation, ...]]:
+    def finalize(raw: str, hits: Sequence[Hit], *, focus: Focus | None = None) -> tuple[str, tuple[Citation, ...]]:
         """Remove citations to nothing, check each cited sentence against its source, quote the sources.
 
         A sentence that cites [n] must be supported by a sentence of chunk n (its numbers and
         most of its key terms, see :func:`~assistant.generate.grounding.supports`); that
-        sentence, copied verbatim, is the citation's quote.
+        sentence, copied verbatim, is the citation's quote. Every number of the answer, cited
+        sentence or not, must occur in a block the answer cites; and when an asked region is
+        not covered, the answer must say so.
 
         :returns: the cleaned answer and its citations.
-        :raises GenerationError: no valid citation is left, or a sentence says what its source does not.
+        :raises GenerationError: no valid citation is left, a sentence says what its source does
+            not, a number is in no cited block, or the gap goes unsaid.
         """
         text = remove_invalid_markers(raw, range(1, len(hits) + 1)).strip()
+        cited = [hits[n - 1].chunk for n in cited_numbers(text)]
+        cited_text = "".join(f"{c.text} {c.meta.get('effective_date', '')}" for c in cited)
+        stray = unsupported_numbers(text, numbers_in(cited_text))
+        if stray:
+            raise GenerationError(f"大模型的回答与所引资料不符（数字{'、'.join(stray[:3])}不在所引资料中）")
+        missing = focus.missing if focus else ()
+        if missing and not all(region in text.split("。", 1)[0] for region in missing):
+            raise GenerationError(f"大模型的回答没有先说明知识库中没有{'、'.join(missing)}的规定")
         quotes: dict[int, list[tuple[int, str]]] = {}
         for claim, numbers in claims(text):
             if not numbers:

@@ -38,13 +38,14 @@ from assistant.ingest.loaders import (
     XlsxLoader,
 )
 from assistant.ingest.manifest import Manifest, ManifestEntry
+from assistant.ingest.provenance import annotate
 from assistant.ingest.splitter import ChineseSplitter
 from assistant.records import Chunk, DocType, FileError, IngestReport
 
 __all__ = ["FOLDER_TYPES", "Ingestor", "Progress", "discover", "reconcile"]
 
 # Bump when loading or splitting changes, so every file is re-chunked once.
-PIPELINE_VERSION = "3"  # 3: chunk ids cover metadata; unstated disclosures are confidential
+PIPELINE_VERSION = "4"  # 4: policy chunks carry region, level and dates (re-chunks, never re-embeds)
 
 LOADERS: tuple[Loader, ...] = (
     MarkdownLoader(),
@@ -281,7 +282,7 @@ class Ingestor:
                     errors.append(FileError(str(file), f"重复的编号 {document.doc_id}（{document.locator}），已跳过"))
                     continue
                 seen_ids[document.doc_id] = document.locator
-                plan.chunks.extend(self.splitter.split(document))
+                plan.chunks.extend(annotate(document, self.splitter.split(document)))
             plans.append(plan)
         return plans, unchanged
 

@@ -21,24 +21,27 @@ Usage example::
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.config import Settings
-from assistant.generate.extractive import Composition, ExtractiveComposer
+from assistant.generate.extractive import Composition, ExtractiveComposer, Focus, rule_region
 from assistant.generate.grounding import grounded, novel_terms
 from assistant.generate.llm import Generated, LLMComposer, checked_stream, make_chat_model
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience
+from assistant.jurisdiction import NATIONAL, applies_in, asked_regions, regions_in
 from assistant.query import clean_query
 from assistant.records import Answer, Citation, DocType, Hit
-from assistant.text import split_sentences
 
 __all__ = ["Evidence", "QuestionAnswerer"]
 
 DEFAULT_CONTEXT_CHUNKS = 6
+REGION_CONTEXT_CHUNKS = 12  # a question naming a region looks deeper, to find that region's rules if any
 NEAREST_SOURCES = 3
+NEAREST_MIN_SIMILARITY = 0.87  # a nearest source below this is not about the question: not listed
 OFFLINE = "离线抽取"
-REFUSAL = "知识库中没有找到回答这个问题的依据，因此不作推测。以下是最接近的资料，供参考："
+REFUSAL = "知识库中没有找到回答这个问题的依据，因此不作推测。"
+NEAREST_INTRO = "以下是最接近的资料，供参考。"
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class Evidence:
     hits: list[Hit]
     composition: Composition
     grounded: bool
+    focus: Focus = field(default_factory=Focus)
 
 
 class QuestionAnswerer:
@@ -109,13 +113,20 @@ class QuestionAnswerer:
 
     def gather(self, query: str, audience: Audience, *, doc_types: Sequence[DocType] | None = None) -> Evidence:
         """Retrieve for ``audience``, compose extractively, and decide whether the evidence grounds an answer."""
-        hits = self.index.search(query, audience, top_k=self.context_chunks, doc_types=doc_types)
+        asked = tuple(asked_regions(query))
+        depth = REGION_CONTEXT_CHUNKS if asked else self.context_chunks
+        hits = self.index.search(query, audience, top_k=depth, doc_types=doc_types)
         if doc_types and not hits:
-            hits = self.index.search(query, audience, top_k=self.context_chunks)
-        composition = self.extractive.compose(query, hits)
-        return Evidence(
-            query, hits, composition, grounded(composition, lambda: novel_terms(query, self.index, audience))
-        )
+            hits = self.index.search(query, audience, top_k=depth)
+        focus = region_focus(asked, hits)
+        if asked:
+            hits = _for_regions(hits, focus)[: self.context_chunks]
+        composition = self.extractive.compose(query, hits, focus=focus)
+
+        def novel() -> list[str]:  # a region the knowledge base lacks is answered with the gap, not refused
+            return [t for t in novel_terms(query, self.index, audience) if not regions_in(t)]
+
+        return Evidence(query, hits, composition, grounded(composition, novel), focus)
 
     def respond(self, evidence: Evidence) -> Iterator[str | Answer]:
         """The answer the evidence allows: a refusal, the extractive answer, or the checked LLM answer."""
@@ -125,16 +136,17 @@ class QuestionAnswerer:
             yield refusal
             return
         composition = evidence.composition
+        gaps = evidence.focus.missing
         if self.llm is None:
             yield composition.text
-            yield Answer(composition.text, composition.citations, mode="extractive", query=evidence.query)
+            yield Answer(composition.text, composition.citations, mode="extractive", query=evidence.query, gaps=gaps)
             return
         llm = self.llm
         fallback = Generated(composition.text, OFFLINE)
         result: Generated | None = None
         for item in checked_stream(
-            lambda: llm.stream(evidence.query, evidence.hits),
-            lambda raw: LLMComposer.finalize(raw, evidence.hits)[0],
+            lambda: llm.stream(evidence.query, evidence.hits, focus=evidence.focus),
+            lambda raw: LLMComposer.finalize(raw, evidence.hits, focus=evidence.focus)[0],
             fallback,
             by=llm.name,
         ):
@@ -145,18 +157,49 @@ class QuestionAnswerer:
         assert result is not None
         if result.notice:
             yield Answer(
-                composition.text, composition.citations, mode="extractive", query=evidence.query, notice=result.notice
+                composition.text,
+                composition.citations,
+                mode="extractive",
+                query=evidence.query,
+                notice=result.notice,
+                gaps=gaps,
             )
             return
-        text, citations = LLMComposer.finalize(result.text, evidence.hits)
-        yield Answer(text, citations, mode="llm", query=evidence.query)
+        text, citations = LLMComposer.finalize(result.text, evidence.hits, focus=evidence.focus)
+        yield Answer(text, citations, mode="llm", query=evidence.query, gaps=gaps)
 
     def _refuse(self, evidence: Evidence) -> Answer:
-        """No answer, and the nearest sources so the user can read them."""
+        """No answer, and the nearest sources that are about the question, so the user can read them.
+
+        A source is listed with its best sentence, only when that sentence is close to the
+        question (no title-only rows, no row numbers of a table).
+        """
+        support = {chunk_id: (sentence, similarity) for chunk_id, sentence, similarity in evidence.composition.support}
+        citations: list[Citation] = []
         lines = [REFUSAL]
-        citations = []
-        for n, hit in enumerate(evidence.hits[:NEAREST_SOURCES], start=1):
-            sentences = split_sentences(hit.chunk.text) or [hit.chunk.text]
-            citations.append(Citation(n, hit.chunk, sentences[0]))
-            lines.append(f"{n}. 《{hit.chunk.title}》{hit.chunk.locator} [{n}]")
+        for hit in evidence.hits:
+            sentence, similarity = support.get(hit.chunk.id, ("", 0.0))
+            if similarity < NEAREST_MIN_SIMILARITY or sentence.strip() == hit.chunk.title.strip():
+                continue
+            n = len(citations) + 1
+            citations.append(Citation(n, hit.chunk, sentence))
+            where = hit.chunk.locator if hit.chunk.doc_type in (DocType.POLICY, DocType.FAQ) else ""
+            lines.append(f"{n}. {sentence}（《{hit.chunk.title}》{where}）[{n}]")
+            if n == NEAREST_SOURCES:
+                break
+        if citations:
+            lines.insert(1, NEAREST_INTRO)
         return Answer("\n".join(lines), tuple(citations), mode=self.mode, grounded=False, query=evidence.query)
+
+
+def region_focus(asked: Sequence[str], hits: Sequence[Hit]) -> Focus:
+    """The asked regions, and which of them no retrieved rule covers (a city is covered by its province's rules)."""
+    held = {rule_region(hit.chunk) for hit in hits} - {""}
+    local = [r for r in asked if r != NATIONAL]
+    missing = tuple(r for r in local if not any(applies_in(h, r) and h != NATIONAL for h in held))
+    return Focus(tuple(asked), missing)
+
+
+def _for_regions(hits: list[Hit], focus: Focus) -> list[Hit]:
+    """Hits whose rules apply in the asked regions, best first (another region's rules are dropped)."""
+    return [hit for hit in hits if focus.allows(rule_region(hit.chunk))]

@@ -170,3 +170,83 @@ class TestExtractiveComposer:
         # The header row names the columns and states nothing, however well it matches the question.
         about_columns = composer.compose("有哪些资助项目和资助标准？", [Hit(table, 1.0)])
         assert about_columns.text and "资助项目" not in about_columns.text and "---" not in about_columns.text
+
+
+NET_INCOME = Chunk(
+    doc_id="policies/net-income.md",
+    doc_type=DocType.POLICY,
+    title="示例市收益分配指南",
+    source="policies/net-income.md",
+    locator="净收入怎么算",
+    text=(
+        "本指南说明各项扣除的口径，来源均已注明。\n"
+        "转让净收入是转让收入扣除以下3项后的余额（《示例市条例》第九条）：\n"
+        "1. 相关税费；\n2. 单位维护该成果的费用；\n3. 交易中的评估、鉴定费用。\n"
+        "所以，净收入总是小于合同金额。\n"
+        "扣除项目以单位财务制度为准（《示例市条例》第九条；"
+    ),
+    meta={"region": "上海", "level": "guide", "effective_date": "2017-06-01"},
+)
+OLD_RULE = Chunk(
+    doc_id="policies/old.md",
+    doc_type=DocType.POLICY,
+    title="示例市奖励办法（旧）",
+    source="policies/old.md",
+    locator="第三条",
+    text="转让职务科技成果的，应当从净收入中提取不低于百分之三十的比例奖励研发团队。",
+    meta={"region": "全国", "level": "normative", "superseded_by": "示例市奖励办法（新）"},
+)
+NEW_RULE = Chunk(
+    doc_id="policies/new.md",
+    doc_type=DocType.POLICY,
+    title="示例市奖励办法（新）",
+    source="policies/new.md",
+    locator="第三条",
+    text="转让职务科技成果的，可以从净收入中提取不低于百分之六十的比例奖励研发团队。",
+    meta={"region": "全国", "level": "normative", "effective_date": "2024-01-01"},
+)
+
+
+class TestAnswerShape:
+    def test_a_list_is_quoted_whole_with_its_lead_in(self, composer: ExtractiveComposer) -> None:
+        text = composer.compose("转让净收入要扣除哪些项目？", [Hit(NET_INCOME, 1.0)]).text
+        assert (
+            "扣除以下3项后的余额（《示例市条例》第九条）：相关税费；单位维护该成果的费用；交易中的评估、鉴定费用。"
+            in text
+        )
+        assert "：[" not in text and not text.rstrip().endswith("：")
+
+    def test_orphans_self_description_and_unclosed_brackets_are_left_out(self, composer: ExtractiveComposer) -> None:
+        for question in ("净收入怎么算？", "扣除项目以单位什么制度为准？"):
+            text = composer.compose(question, [Hit(NET_INCOME, 1.0)]).text
+            assert "所以" not in text and "本指南" not in text and "均已注明" not in text
+            assert text.count("（") == text.count("）"), text
+        assert (
+            "扣除项目以单位财务制度为准。[1]" in text
+        )  # the fragment after the open bracket is cut, the statement kept
+
+    def test_rules_are_labelled_with_region_and_date(self, composer: ExtractiveComposer) -> None:
+        text = composer.compose("转让净收入要扣除哪些项目？", [Hit(NET_INCOME, 1.0)]).text
+        assert text.startswith("〔上海地方规定，2017年6月1日起施行〕")
+
+    def test_a_superseded_rule_never_leads(self, composer: ExtractiveComposer) -> None:
+        composition = composer.compose(
+            "转让成果奖励研发团队的比例不低于多少？", [Hit(OLD_RULE, 1.0), Hit(NEW_RULE, 0.5)]
+        )
+        lead, n = re.match(r"(.+?)\[(\d+)\]", composition.text).groups()  # type: ignore[union-attr]
+        assert "百分之六十" in lead and composition.citations[int(n) - 1].chunk == NEW_RULE
+        assert "已被修订或废止" in composition.text or "百分之三十" not in composition.text
+
+    def test_a_procedure_is_numbered_steps_each_cited(self, composer: ExtractiveComposer) -> None:
+        steps = Chunk(
+            doc_id="policies/steps.md",
+            doc_type=DocType.POLICY,
+            title="示例市成果披露流程",
+            source="policies/steps.md",
+            locator="披露流程",
+            text="成果披露按以下步骤办理：\n1. 填写披露表并提交转化办；\n2. 转化办评估应用价值；\n3. 决定是否申请专利并签订转化协议。",
+        )
+        text = composer.compose("成果披露要走哪些步骤？", [Hit(steps, 1.0)]).text
+        lines = text.splitlines()
+        assert lines[0].startswith("成果披露按以下步骤办理：1. 填写披露表并提交转化办")
+        assert [line[:2] for line in lines[1:]] == ["2.", "3."] and all(line.endswith("[1]") for line in lines)

@@ -77,11 +77,10 @@ class TestOfflineAnswers:
         assert answer.grounded and fact in answer.text
         assert_quotes_verbatim(answer)
 
-    def test_unanswerable_domain_question_lists_nearest_sources(self, offline: QuestionAnswerer) -> None:
+    def test_region_without_rules_is_answered_with_the_gap_first(self, offline: QuestionAnswerer) -> None:
         answer = offline.answer("深圳的高校把专利转让出去，给科研团队的奖励比例最低是多少？", PUBLIC)
-        assert not answer.grounded
-        assert "没有找到" in answer.text and answer.citations
-        assert "深圳" not in "".join(c.quote for c in answer.citations)
+        assert answer.gaps == ("深圳",) and answer.text.startswith("知识库尚未收录深圳")
+        assert "深圳" not in "".join(c.quote for c in answer.citations)  # no quote claims to be Shenzhen's
 
     def test_enterprise_never_receives_a_confidential_disclosure(self, offline: QuestionAnswerer) -> None:
         question = "灵犀-7型电解质是怎么制备的？"

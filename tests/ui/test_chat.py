@@ -50,7 +50,9 @@ class TestChatPage:
 
     def test_refusal_shows_a_notice(self) -> None:
         at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-        ask(at, "深圳的高校把专利转让出去，给科研团队的奖励比例最低是多少？")
+        ask(
+            at, "美国拜杜法案规定大学必须在多长时间内向联邦政府披露发明？"
+        )  # a region the base lacks is answered with the gap; this is refused
         answer = at.chat_message[1]
         assert "没有找到" in answer.markdown[0].value
         assert answer.warning and "没有找到直接依据" in answer.warning[0].value

@@ -1,0 +1,221 @@
+"""What a question asks for, and whether a passage gives it.
+
+An officer answers 「多长时间内要向学校披露？」 with the deadline for disclosing, not with
+the first deadline in sight; 「赋权要走哪些步骤？」 with the steps; 「什么是赋权？」 with the
+definition. So the composer needs two things from a question: the *kind* of answer wanted
+(a ratio, a deadline, steps, a definition, yes/no, who/where, a list, a date of effect) and
+its *subject* (the terms left once the asking words are removed). A passage leads only if
+it gives that kind of answer and is about that subject.
+
+Usage example::
+
+    asked = asked_for("多长时间内要向学校披露？")
+    asked.kind                                               # Kind.DEADLINE
+    answers_kind("完成人应当在3个月内向单位报告。", asked)       # True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = ["ASKING_WORDS", "Asked", "Kind", "answers_kind", "asked_for", "mentions", "topic_terms"]
+
+
+class Kind(StrEnum):
+    """The kind of answer a question wants; GENERAL when no pattern says."""
+
+    VALIDITY = "validity"  # 什么时候施行 / 还有效吗
+    RATIO = "ratio"
+    AMOUNT = "amount"
+    DEADLINE = "deadline"
+    COUNT = "count"
+    STEPS = "steps"
+    DEFINITION = "definition"
+    WHO = "who"
+    LIST = "list"
+    YES_NO = "yes_no"
+    GENERAL = "general"
+
+
+# The first pattern that matches decides; more specific kinds come first.
+ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
+    (
+        Kind.VALIDITY,
+        re.compile(r"施行|生效|有效吗|还有效|是否有效|废止|失效了|什么时候(?:开始)?(?:实施|执行)|哪一?年(?:出台|颁布)"),
+    ),
+    (Kind.RATIO, re.compile(r"比例|百分|比率|几成|百分之")),
+    (Kind.AMOUNT, re.compile(r"金额|多少钱|费用|奖金|额度|价格|元|花多少|总额")),
+    (
+        Kind.DEADLINE,
+        re.compile(r"何时|什么时候|哪天|期限|多久|多长时间|截止|日期|时限|年限|几年|几个月|几天|多少天|时间内"),
+    ),
+    (Kind.RATIO, re.compile(r"不低于|不少于|最低|最高|上限|下限")),
+    (
+        Kind.STEPS,
+        re.compile(
+            r"步骤|流程|程序|怎么办理|如何办理|怎么做|怎样做|怎么操作|手续|怎么申请|如何申请|怎么披露|如何披露|怎么走|办理"
+        ),
+    ),
+    (Kind.DEFINITION, re.compile(r"什么是|是什么意思|是指什么|指什么|含义|定义|是什么")),
+    (Kind.WHO, re.compile(r"谁|哪个部门|哪个机构|哪些部门|哪里|找谁|向谁|由谁|哪家")),
+    (Kind.COUNT, re.compile(r"多少|几[个项家次条种]|数量")),
+    (Kind.LIST, re.compile(r"哪些|包括什么|包含什么|有什么|几种|哪几")),
+    (Kind.YES_NO, re.compile(r"能不能|可不可以|能否|是否|可以吗|行不行|要不要|需不需要|吗[？?]?$|有没有")),
+)
+# What a passage giving each kind of answer contains.
+GIVES: dict[Kind, re.Pattern[str]] = {
+    Kind.VALIDITY: re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*起?施行|起施行|施行|废止|有效"),
+    Kind.RATIO: re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|[一二三四五六七八九]成"),
+    Kind.AMOUNT: re.compile(r"\d+(?:\.\d+)?\s*(?:万|亿)?元"),
+    Kind.DEADLINE: re.compile(
+        r"\d+\s*(?:年|个月|月|日|天|个工作日)|[一二三四五六七八九十两]+(?:年|个月|日|天|个工作日)|及时|立即|天数|期限|完成后"
+    ),
+    Kind.COUNT: re.compile(r"\d"),
+    Kind.STEPS: re.compile(r"步|流程|程序|环节|首先|然后|先.{1,20}再|提交|申请|签订|办理|备案|报告|评估|公示|审批"),
+    Kind.DEFINITION: re.compile(
+        r"是指|指的是|即|^[^，。；]{1,15}?(?<!不)(?<!就)是(?!否)|是.{2,30}的(?:成果|活动|制度|方式|行为|机构)"
+    ),
+    Kind.WHO: re.compile(r"部门|机构|中心|办公室|办|委员会|主管|负责|交给|向.{1,12}(?:报告|提出|申请|提交)"),
+    Kind.LIST: re.compile(r"[：:]|、.*、|包括|以下"),
+    Kind.YES_NO: re.compile(
+        r"^(?:要|不要|能|不能|可以|不可以|应当|不得|需要|不需要|是|不是|有|没有)[。，,；]|可以|不得|应当|无需|不需|必须|不能"
+    ),
+}
+# Words that ask rather than name the subject; removed before measuring what a passage is about.
+ASKING_WORDS = frozenset(
+    [
+        "多少",
+        "多长",
+        "时间",
+        "什么",
+        "时候",
+        "怎么",
+        "怎样",
+        "如何",
+        "哪些",
+        "哪个",
+        "哪里",
+        "是否",
+        "能否",
+        "可以",
+        "能不能",
+        "可不可以",
+        "需要",
+        "要",
+        "规定",
+        "一般",
+        "一项",
+        "一件",
+        "具体",
+        "最低",
+        "最高",
+        "不低于",
+        "低于",
+        "不少",
+        "不少于",
+        "比例",
+        "几年",
+        "期限",
+        "步骤",
+        "流程",
+        "程序",
+        "办理",
+        "是",
+        "有",
+        "吗",
+        "呢",
+        "的",
+        "了",
+        "和",
+        "与",
+        "及",
+        "我",
+        "我们",
+        "你",
+        "现在",
+        "还",
+        "还有",
+        "知道",
+        "请问",
+        "问",
+        "一下",
+        "情况",
+        "问题",
+        "内",
+        "之内",
+        "以内",
+        "以前",
+        "之前",
+        "多久",
+        "时限",
+        "标准",
+        "方面",
+        "哪",
+        "谁",
+        "向",
+        "对",
+        "在",
+        "给",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question's kind of answer and its subject terms."""
+
+    kind: Kind
+    subject: tuple[str, ...]
+
+
+def topic_terms(tokens: list[str]) -> tuple[str, ...]:
+    """The subject terms among a question's tokens: asking words and single characters removed."""
+    seen: list[str] = []
+    for token in tokens:
+        if len(token) >= 2 and token not in ASKING_WORDS and token not in seen:
+            seen.append(token)
+    return tuple(seen)
+
+
+def asked_for(question: str, tokens: list[str] | None = None) -> Asked:
+    """The kind of answer ``question`` wants, and its subject (from ``tokens``, the question's terms)."""
+    kind = next((kind for kind, pattern in ASKS if pattern.search(question)), Kind.GENERAL)
+    return Asked(kind, topic_terms(tokens or []))
+
+
+# Within a kind, what states the answer outright (a number of days, 「没有规定具体天数」) beats what only
+# touches it (「及时」, 「完成后」).
+STRONG: dict[Kind, re.Pattern[str]] = {
+    Kind.DEADLINE: re.compile(
+        r"\d+\s*(?:年|个月|日|天|个工作日)|[一二三四五六七八九十两]+(?:年|个月|日|天|个工作日)|天数|期限"
+    ),
+}
+
+
+def answers_kind(text: str, asked: Asked, *, strongly: bool = False) -> bool:
+    """Does ``text`` give the kind of answer asked for (a ratio for a ratio question …)? Always true for GENERAL.
+
+    :param strongly: only what states it outright counts (for kinds that distinguish).
+    """
+    if asked.kind is Kind.DEFINITION and asked.subject:  # 「赋权是指…」: the subject, then what it is
+        return any(re.search(re.escape(t) + r"[”」』]?(?:是指|指的是|就是|即|是(?!否))", text) for t in asked.subject)
+    pattern = (STRONG.get(asked.kind) if strongly else None) or GIVES.get(asked.kind)
+    return pattern is None or bool(pattern.search(text))
+
+
+# Words a user says for the words the rules use: a passage about 报告 answers a question about 披露.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "披露": ("报告",),
+    "学校": ("单位", "高校"),
+    "大学": ("高校", "单位"),
+    "奖金": ("奖励",),
+    "卖": ("转让",),
+    "公司": ("企业",),
+}
+
+
+def mentions(text: str, term: str) -> bool:
+    """Does ``text`` mention ``term`` or a word the rules use for it?"""
+    return term in text or any(word in text for word in SYNONYMS.get(term, ()))
