@@ -30,6 +30,7 @@ from enum import StrEnum
 __all__ = [
     "LEVEL_LABELS",
     "NATIONAL",
+    "PLACE_NAMES",
     "Level",
     "Region",
     "applies_in",
@@ -149,6 +150,10 @@ _NAMES = sorted({n for r in REGIONS for n in (r.name, *r.aliases)}, key=len, rev
 _NAME_TO_REGION = {n: r.name for r in REGIONS for n in (r.name, *r.aliases)}
 # 京 inside 南京/北京 is matched by the longer name first; these compounds are not places.
 _NOT_A_PLACE = re.compile(r"京东|京剧|东京|北京时间")
+# How a question names a place, for swapping one place for another in a follow-up ("那北京呢？"):
+# names of two characters or more (a lone 京 or 沪 is too easily part of another word), longest
+# first, and the words for the national level.
+PLACE_NAMES: tuple[str, ...] = (*(n for n in _NAMES if len(n) >= 2), "国家层面", NATIONAL)
 _REGION_PATTERN = re.compile("|".join(re.escape(n) for n in _NAMES))
 _NATIONAL_WORDS = re.compile(r"全国|国家层面|国家规定|国家标准|全国性")
 

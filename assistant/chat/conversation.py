@@ -23,43 +23,14 @@ import re
 from collections.abc import Iterable, Sequence
 
 from assistant.generate.llm import Generated, LLMComposer, checked_generation
+from assistant.jurisdiction import PLACE_NAMES
 from assistant.records import Answer
 
-__all__ = ["REGIONS", "SLOTS", "history_of", "is_elliptical", "is_follow_up", "rewrite_follow_up", "standalone"]
-
-# Every province-level region and the major cities, full names and short forms (longest first when
-# matched). The chat's one region list; to be replaced by the shared region-detection module when it lands.
-_PROVINCES = (
-    ("北京市", "北京"), ("天津市", "天津"), ("上海市", "上海"), ("重庆市", "重庆"),
-    ("河北省", "河北"), ("山西省", "山西"), ("辽宁省", "辽宁"), ("吉林省", "吉林"),
-    ("黑龙江省", "黑龙江"), ("江苏省", "江苏"), ("浙江省", "浙江"), ("安徽省", "安徽"),
-    ("福建省", "福建"), ("江西省", "江西"), ("山东省", "山东"), ("河南省", "河南"),
-    ("湖北省", "湖北"), ("湖南省", "湖南"), ("广东省", "广东"), ("海南省", "海南"),
-    ("四川省", "四川"), ("贵州省", "贵州"), ("云南省", "云南"), ("陕西省", "陕西"),
-    ("甘肃省", "甘肃"), ("青海省", "青海"), ("台湾省", "台湾"),
-    ("内蒙古自治区", "内蒙古"), ("广西壮族自治区", "广西"), ("西藏自治区", "西藏"),
-    ("宁夏回族自治区", "宁夏"), ("新疆维吾尔自治区", "新疆"),
-    ("香港特别行政区", "香港"), ("澳门特别行政区", "澳门"),
-)  # fmt: skip
-_CITIES = (
-    "深圳", "广州", "杭州", "南京", "苏州", "无锡", "宁波", "温州", "合肥", "武汉", "长沙", "成都",
-    "西安", "郑州", "济南", "青岛", "厦门", "福州", "南昌", "大连", "沈阳", "长春", "哈尔滨", "石家庄",
-    "太原", "呼和浩特", "昆明", "贵阳", "南宁", "海口", "兰州", "西宁", "银川", "乌鲁木齐", "拉萨",
-    "东莞", "佛山", "珠海", "雄安", "浦东新区", "浦东", "临港",
-)  # fmt: skip
-_AREAS = ("长三角", "京津冀", "粤港澳大湾区", "大湾区", "全国", "国家层面", "国家", "本市")
-REGIONS: tuple[str, ...] = tuple(
-    sorted(
-        {name for pair in _PROVINCES for name in pair}
-        | {f"{c}市" for c in _CITIES if len(c) <= 4}
-        | {*_CITIES, *_AREAS},
-        key=lambda name: (-len(name), name),
-    )
-)
+__all__ = ["SLOTS", "history_of", "is_elliptical", "is_follow_up", "rewrite_follow_up", "standalone"]
 
 # Terms that a follow-up typically swaps, by kind. Longer terms first within a kind.
 SLOTS: dict[str, tuple[str, ...]] = {
-    "region": REGIONS,
+    "region": PLACE_NAMES,
     "mode": ("作价投资", "作价入股", "开放许可", "自行实施", "合作实施", "技术入股", "转让", "许可"),
     "body": ("高等院校", "高校", "研发机构", "科研院所", "医疗卫生机构", "国有企业", "企业"),
     "ip": ("发明专利", "实用新型", "外观设计", "软件著作权", "技术秘密", "植物新品种"),
