@@ -19,7 +19,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-__all__ = ["AuditEntry", "AuditLog"]
+__all__ = ["ACTIONS", "AuditEntry", "AuditLog"]
+
+# The actions the app records, with the label an officer filters by. Other writers may add
+# their own names; the log stores any string.
+ACTIONS = {
+    "ask": "提问",
+    "shown": "查看非公开资料",
+    "feedback": "回答反馈",
+    "upload": "上传",
+    "delete": "删除",
+    "reindex": "重新索引",
+}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (
@@ -80,9 +91,13 @@ class AuditLog:
         action: str | None = None,
         target: str | None = None,
         since: datetime | None = None,
+        until: datetime | None = None,
         limit: int = 500,
     ) -> list[AuditEntry]:
-        """The newest entries first, filtered by whichever arguments are given."""
+        """The newest entries first, filtered by whichever arguments are given.
+
+        :param since: the earliest time included; ``until``: the first time excluded.
+        """
         clauses, values = [], []
         for column, value in (("actor", actor), ("action", action), ("target", target)):
             if value:
@@ -91,6 +106,9 @@ class AuditLog:
         if since is not None:
             clauses.append("at >= ?")
             values.append(since.astimezone(UTC).isoformat())
+        if until is not None:
+            clauses.append("at < ?")
+            values.append(until.astimezone(UTC).isoformat())
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         with self._lock:
             rows = self._db.execute(
@@ -98,6 +116,12 @@ class AuditLog:
                 (*values, limit),
             ).fetchall()
         return [AuditEntry(datetime.fromisoformat(r[0]), *r[1:]) for r in rows]
+
+    def actions(self) -> list[str]:
+        """Every action name the log holds, for a filter's choices."""
+        with self._lock:
+            rows = self._db.execute("SELECT DISTINCT action FROM audit ORDER BY action").fetchall()
+        return [str(r[0]) for r in rows]
 
     def close(self) -> None:
         self._db.close()
