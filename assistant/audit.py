@@ -16,8 +16,11 @@ from __future__ import annotations
 import sqlite3
 import threading
 from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from assistant.records import Chunk, Visibility
 
 __all__ = ["ACTIONS", "AuditEntry", "AuditLog"]
 
@@ -83,6 +86,19 @@ class AuditLog:
                 "INSERT INTO audit (at, actor, role, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
                 (datetime.now(UTC).isoformat(), actor, role, action, target, detail),
             )
+
+    def record_shown(self, actor: str, chunks: Iterable[Chunk], *, role: str = "") -> None:
+        """Note each non-public document among ``chunks`` once: what was shown to whom.
+
+        Public documents are not logged (anyone may read them); an internal policy or a
+        confidential draft quoted to a user is, with its visibility and title.
+        """
+        seen: dict[str, Chunk] = {}
+        for chunk in chunks:
+            if chunk.visibility is not Visibility.PUBLIC:
+                seen.setdefault(chunk.doc_id, chunk)
+        for doc_id, chunk in seen.items():
+            self.record(actor, "shown", role=role, target=doc_id, detail=f"{chunk.visibility.value}：{chunk.title}")
 
     def entries(
         self,

@@ -77,3 +77,26 @@ class TestAuditLog:
         assert "dave" not in {e.actor for e in expired.entries()}
         assert len(expired.entries()) == 4
         expired.close()
+
+
+def test_record_shown_logs_each_non_public_document_once(tmp_path: Path) -> None:
+    from assistant.records import Chunk, DocType, Visibility
+
+    def chunk(doc_id: str, visibility: Visibility, text: str) -> Chunk:
+        return Chunk(doc_id, DocType.DISCLOSURE, f"标题{doc_id}", "", "", text, visibility)
+
+    log = AuditLog.in_data_dir(tmp_path)
+    log.record_shown(
+        "alice",
+        [
+            chunk("d1", Visibility.CONFIDENTIAL, "一"),
+            chunk("d1", Visibility.CONFIDENTIAL, "二"),
+            chunk("p1", Visibility.PUBLIC, "三"),
+            chunk("i1", Visibility.INTERNAL, "四"),
+        ],
+        role="officer",
+    )
+    shown = log.entries(action="shown")
+    log.close()
+    assert sorted((e.target, e.detail) for e in shown) == [("d1", "confidential：标题d1"), ("i1", "internal：标题i1")]
+    assert {e.actor for e in shown} == {"alice"} and {e.role for e in shown} == {"officer"}

@@ -9,6 +9,7 @@ import streamlit as st
 
 from assistant.audit import AuditLog
 from assistant.chat.router import ChatRouter
+from assistant.conversations import ConversationStore
 from assistant.config import Settings
 from assistant.generate.llm import make_chat_model
 from assistant.index.knowledge_index import KnowledgeIndex
@@ -40,6 +41,12 @@ def get_audit() -> AuditLog:
     """The audit log in the index's data dir (questions, non-public documents shown, drafts, uploads)."""
     settings = get_index().settings
     return AuditLog.in_data_dir(settings.data_dir, retention_days=settings.audit_retention_days)
+
+
+@st.cache_resource(show_spinner=False)
+def get_conversations() -> ConversationStore:
+    """Every user's saved chats, in the index's data dir."""
+    return ConversationStore.in_data_dir(get_index().settings.data_dir)
 
 
 @st.cache_resource(show_spinner=False)
