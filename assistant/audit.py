@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 

@@ -9,8 +9,8 @@ import streamlit as st
 
 from assistant.audit import AuditLog
 from assistant.chat.router import ChatRouter
-from assistant.conversations import ConversationStore
 from assistant.config import Settings
+from assistant.conversations import ConversationStore
 from assistant.generate.llm import make_chat_model
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience, Role
