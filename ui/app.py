@@ -2,19 +2,27 @@
 
 `streamlit run ui/app.py` puts only ui/ on sys.path; the pages import `ui.resources` from the
 installed package (pyproject.toml installs `ui` beside `assistant`), from any working directory.
+The officers' pages are in the navigation only for officers (and refuse anyone else who opens them).
 """
 
 import streamlit as st
 
+from assistant.index.visibility import Role
+from ui.identity import current_identity
+
 st.set_page_config(page_title="科转助手", page_icon="🔬", layout="wide")
-navigation = st.navigation(
-    [
-        st.Page("app_pages/chat.py", title="智能问答", icon="💬", default=True),
-        st.Page("app_pages/matching.py", title="供需匹配", icon="🤝"),
-        st.Page("app_pages/disclosure.py", title="成果披露", icon="📝"),
-        st.Page("app_pages/briefing.py", title="简报生成", icon="📊"),
-        st.Page("app_pages/agencies.py", title="服务机构", icon="🏢"),
-        st.Page("app_pages/search.py", title="知识检索", icon="🔎"),
+pages = [
+    st.Page("app_pages/chat.py", title="智能问答", icon="💬", default=True),
+    st.Page("app_pages/matching.py", title="供需匹配", icon="🤝"),
+    st.Page("app_pages/disclosure.py", title="成果披露", icon="📝"),
+    st.Page("app_pages/briefing.py", title="简报生成", icon="📊"),
+    st.Page("app_pages/agencies.py", title="服务机构", icon="🏢"),
+    st.Page("app_pages/search.py", title="知识检索", icon="🔎"),
+]
+if current_identity().role is Role.OFFICER:
+    pages += [
+        st.Page("app_pages/workbench.py", title="知识库管理", icon="🗂️"),
+        st.Page("app_pages/audit.py", title="审计日志", icon="📜"),
     ]
-)
+navigation = st.navigation(pages)
 navigation.run()

@@ -15,11 +15,13 @@ from assistant.generate.llm import make_chat_model
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience, Role
 from assistant.ingest.pipeline import Ingestor
-from assistant.records import DocType
+from assistant.ingest.workbench import Workbench
+from assistant.records import DocType, Visibility
 from assistant.tasks.matching import Matcher
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 ROLE_LABELS = {Role.RESEARCHER: "科研人员", Role.OFFICER: "成果转化专员", Role.ENTERPRISE: "企业"}
+VISIBILITY_LABELS = {Visibility.PUBLIC: "公开", Visibility.INTERNAL: "内部", Visibility.CONFIDENTIAL: "机密"}
 DOC_TYPE_LABELS = {
     DocType.POLICY: "政策法规",
     DocType.FAQ: "常见问题",
@@ -50,17 +52,29 @@ def get_conversations() -> ConversationStore:
 
 
 @st.cache_resource(show_spinner=False)
+def get_workbench() -> Workbench:
+    """Upload, list, delete and re-index files of the index (officers' page)."""
+    return Workbench(get_index())
+
+
+@st.cache_resource(show_spinner=False)
 def get_router() -> ChatRouter:
     """The chat router; LLM mode when OPENAI_API_KEY is set."""
     index = get_index()
     return ChatRouter(index, index.settings)
 
 
-class _StreamlitProgress:
-    """Shows the embedding progress of the first ingest as a progress bar."""
+class StreamlitProgress:
+    """Shows an ingest's embedding progress (the slow part) as a progress bar.
 
-    def __init__(self) -> None:
-        self._bar = st.progress(0.0, text="正在向量化知识库…")
+    :param label: what is being indexed, shown before the count.
+    :param keep: leave the full bar on the page when done (an upload), instead of removing it.
+    """
+
+    def __init__(self, label: str = "正在向量化知识库", *, keep: bool = False) -> None:
+        self._label = label
+        self._keep = keep
+        self._bar = st.progress(0.0, text=f"{label}…")
         self._total = 1
         self._done = 0
 
@@ -69,10 +83,13 @@ class _StreamlitProgress:
 
     def advance(self, chunks: int) -> None:
         self._done += chunks
-        self._bar.progress(min(self._done / self._total, 1.0), text=f"正在向量化知识库：{self._done}/{self._total} 块")
+        self._bar.progress(min(self._done / self._total, 1.0), text=f"{self._label}：{self._done}/{self._total} 块")
 
     def finish(self) -> None:
-        self._bar.empty()
+        if self._keep:
+            self._bar.progress(1.0, text=f"{self._label}：完成，{self._done}/{self._total} 块")
+        else:
+            self._bar.empty()
 
 
 def ensure_index() -> KnowledgeIndex:
@@ -80,7 +97,7 @@ def ensure_index() -> KnowledgeIndex:
     index = get_index()
     if index.count() == 0 and KNOWLEDGE_DIR.exists():
         with st.status("首次启动：正在为内置知识库建立索引（约需几分钟）…", expanded=True) as status:
-            report = Ingestor(index).ingest([KNOWLEDGE_DIR], progress=_StreamlitProgress())
+            report = Ingestor(index).ingest([KNOWLEDGE_DIR], progress=StreamlitProgress())
             status.update(label=f"索引完成：{report.chunks_added} 个文本块", state="complete", expanded=False)
     return index
 
