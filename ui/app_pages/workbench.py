@@ -101,7 +101,7 @@ with list_tab:
         [
             {
                 "文件": entry.name,
-                "来源": "上传" if entry.uploaded else "内置",
+                "来源": "上传" if entry.uploaded else "知识库目录",
                 "类型": "、".join(DOC_TYPE_LABELS[t] for t in entry.doc_types),
                 "可见范围": "、".join(VISIBILITY_LABELS[v] for v in entry.visibilities),
                 "文档数": len(entry.documents),
@@ -192,7 +192,10 @@ with test_tab:
             def leg(found: dict[str, tuple[int, float]], chunk_id: str) -> str:
                 return f"{found[chunk_id][1]:.3f}（第{found[chunk_id][0]}）" if chunk_id in found else "—"
 
-            st.caption(f"关键词覆盖率 {legs.coverage:.2f}（越高，融合时关键词一路的权重越大）")
+            st.caption(
+                f"关键词覆盖率 {legs.coverage:.2f}（越高，融合时关键词一路的权重越大）；"
+                "括号内为该路的名次，“—”表示该路未检索到。"
+            )
             st.dataframe(
                 [
                     {
@@ -206,6 +209,7 @@ with test_tab:
                     for rank, hit in enumerate(hits, start=1)
                 ],
                 hide_index=True,
+                column_config={"出处": st.column_config.TextColumn(width="medium")},
                 key="bench_hits",
             )
             for rank, hit in enumerate(hits, start=1):
