@@ -63,7 +63,7 @@ def officer_app(bench_index: KnowledgeIndex, monkeypatch: pytest.MonkeyPatch) ->
 def upload(app: AppTest, name: str, data: bytes, mime: str, *, doc_type: str, visibility: str = "public") -> AppTest:
     app.selectbox(key="bench_type").set_value(doc_type).run()
     app.selectbox(key="bench_visibility").set_value(visibility)
-    app.file_uploader(key="bench_files").set_value((name, data, mime))
+    app.file_uploader[0].set_value((name, data, mime))
     if doc_type == "policy":
         app.text_input(key="bench_region").input("示例市")
     app.run()
@@ -110,6 +110,7 @@ def test_upload_list_test_preview_delete(officer_app: AppTest, bench_index: Know
     app.button(key="bench_delete").click().run()
     assert not app.exception
     assert "示例奖励办法.md" not in listed(app)
+    assert [s.value for s in app.success] == ["已删除 示例奖励办法.md（3 个文本块）。"]
     assert not any("琉璃湾" in h.chunk.text for h in bench_index.search("琉璃湾示范区 配套奖励", officer, top_k=10))
     assert not (bench_index.data_dir / "uploads" / "示例奖励办法.md").exists()
 

@@ -50,8 +50,14 @@ upload_tab, list_tab, test_tab = st.tabs(["上传文件", "文档列表", "命�
 
 with upload_tab:
     kinds = sorted(s.lstrip(".") for s in LOADER_BY_SUFFIX)
+    # A new key after each upload empties the uploader, so the next upload never re-sends
+    # (and re-types) the files of the previous one.
+    st.session_state.setdefault("bench_uploads", 0)
     files = st.file_uploader(
-        f"选择文件（{' '.join(kinds)}）", type=kinds, accept_multiple_files=True, key="bench_files"
+        f"选择文件（{' '.join(kinds)}）",
+        type=kinds,
+        accept_multiple_files=True,
+        key=f"bench_files_{st.session_state.bench_uploads}",
     )
     left, right = st.columns(2)
     doc_type = left.selectbox(
@@ -94,8 +100,11 @@ with upload_tab:
                         detail=f"{DOC_TYPE_LABELS[doc_type]}，{VISIBILITY_LABELS[visibility]}",
                     )
                 show_report(report)
+                st.session_state.bench_uploads += 1
 
 with list_tab:
+    if notice := st.session_state.pop("bench_notice", None):
+        st.success(notice)
     catalog = bench.catalog(audience)
     st.dataframe(
         [
@@ -147,6 +156,7 @@ with list_tab:
                 st.error(str(exc))
             else:
                 audit.record(user, "delete", role=role, target=entry.name, detail=f"{removed} 个文本块")
+                st.session_state.bench_notice = f"已删除 {entry.name}（{removed} 个文本块）。"
                 st.session_state.pop("bench_pick", None)
                 st.session_state.pop("bench_delete_sure", None)
                 st.rerun()
