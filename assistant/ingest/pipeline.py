@@ -372,9 +372,8 @@ def _note_failures(manifest: Manifest, files: list[tuple[Path, Path]], errors: l
     for key in keys.values():
         manifest.failures.pop(key, None)
     for error in errors:
-        key = keys.get(error.path)
-        if key is not None:
-            manifest.failures[key] = error.error
+        if error.path in keys:
+            manifest.failures[keys[error.path]] = error.error
 
 
 def _fingerprint(file: Path, doc_type: DocType | None) -> str:
