@@ -21,7 +21,7 @@ pages = [
 ]
 if current_identity().role is Role.OFFICER:
     pages += [
-        st.Page("app_pages/workbench.py", title="知识库管理", icon="🗂️"),
+        st.Page("app_pages/workbench.py", title="知识库管理", icon="📚"),
         st.Page("app_pages/audit.py", title="审计日志", icon="📜"),
     ]
 navigation = st.navigation(pages)
