@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +15,11 @@ from assistant.generate.llm import make_chat_model
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience, Role
 from assistant.ingest.pipeline import Ingestor
-from assistant.records import DocType
+from assistant.records import Chunk, DocType, Visibility
 from assistant.tasks.matching import Matcher
+from ui.identity import SessionIdentity
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
-ROLE_LABELS = {Role.RESEARCHER: "科研人员", Role.OFFICER: "成果转化专员", Role.ENTERPRISE: "企业"}
 DOC_TYPE_LABELS = {
     DocType.POLICY: "政策法规",
     DocType.FAQ: "常见问题",
@@ -90,23 +91,6 @@ def get_matcher() -> Matcher:
     return Matcher(get_index())
 
 
-def pick_audience(key: str, *, default: Role = Role.RESEARCHER, ask_user: bool = False) -> Audience:
-    """Who is asking, from the sidebar (one widget per page, keyed ``key``).
-
-    Until log-in exists the role is chosen here; a researcher's id only widens the view
-    to that researcher's own disclosures.
-    """
-    roles = list(ROLE_LABELS)
-    with st.sidebar:
-        role = st.selectbox("我的身份", roles, index=roles.index(default), format_func=ROLE_LABELS.__getitem__, key=key)
-        user = (
-            st.text_input("研究人员编号（可选）", key=f"{key}_user", help="填写后可引用本人提交的披露材料")
-            if ask_user
-            else ""
-        )
-    return Audience(role, user.strip() or None)
-
-
 def list_records(doc_type: str, audience: Audience) -> list[tuple[str, str]]:
     """(doc_id, title) of every record of one type the audience may see, for pickers."""
     return _list_records(doc_type, audience.role.value, audience.user)
@@ -116,3 +100,17 @@ def list_records(doc_type: str, audience: Audience) -> list[tuple[str, str]]:
 def _list_records(doc_type: str, role: str, user: str | None) -> list[tuple[str, str]]:
     records = {c.doc_id: c.title for c in get_index().records(DocType(doc_type), Audience(Role(role), user))}
     return sorted(records.items())
+
+
+def audit_shown(identity: SessionIdentity, chunks: Iterable[Chunk], *, where: str) -> None:
+    """Record which non-public documents a page showed to whom.
+
+    Streamlit reruns a page on every click, so each document is recorded once per page and
+    browser session, not once per rerun.
+    """
+    log = get_audit()
+    seen: set[tuple[str, str]] = st.session_state.setdefault("audit_shown", set())
+    shown = {c.doc_id: c for c in chunks if c.visibility is not Visibility.PUBLIC and (where, c.doc_id) not in seen}
+    for doc_id, chunk in sorted(shown.items()):
+        seen.add((where, doc_id))
+        log.record(identity.user_id, "show", role=identity.role.value, target=doc_id, detail=f"{where}：{chunk.title}")

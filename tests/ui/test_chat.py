@@ -19,7 +19,7 @@ TIMEOUT = 120
 @pytest.fixture
 def app_env(knowledge_index: KnowledgeIndex, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Point the app at the session's knowledge index; no LLM unless a test adds one."""
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "KEZHUAN_USER", "KEZHUAN_CHROMA_HOST"):
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "KEZHUAN_USER", "KEZHUAN_CHROMA_HOST", "KEZHUAN_LOCAL_ROLE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("KEZHUAN_DATA_DIR", str(knowledge_index.settings.data_dir))
     monkeypatch.setenv("KEZHUAN_CACHE_DIR", str(knowledge_index.settings.embedding_cache_dir))
@@ -55,9 +55,11 @@ class TestChatPage:
         assert "没有找到" in answer.markdown[0].value
         assert answer.warning and "没有找到直接依据" in answer.warning[0].value
 
-    def test_enterprise_role_never_sees_disclosures(self) -> None:
+    def test_enterprise_role_never_sees_disclosures(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("KEZHUAN_LOCAL_ROLE", "enterprise")
         at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-        at.sidebar.selectbox(key="chat_role").set_value("enterprise").run()
+        assert not at.sidebar.selectbox  # no role picker anywhere
+        assert "本机单用户模式" in at.info[0].value and "企业" in at.info[0].value
         ask(at, "灵犀-7型电解质是怎么制备的？")
         rendered = " ".join(m.value for m in at.chat_message[1].markdown)
         assert "灵犀" not in rendered

@@ -4,13 +4,14 @@ import streamlit as st
 
 from assistant.errors import KezhuanError
 from assistant.records import Answer
+from ui.identity import current_identity
 from ui.markup import cite, defang, md
-from ui.resources import ensure_index, get_router, pick_audience
+from ui.resources import ensure_index, get_router
 
 ensure_index()
 chat = get_router()
 
-audience = pick_audience("chat_role", ask_user=True)
+audience = current_identity().audience
 with st.sidebar:
     if st.button("🆕 新对话", key="chat_new", use_container_width=True):
         st.session_state.chat_messages = []
