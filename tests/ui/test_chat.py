@@ -64,6 +64,13 @@ class TestChatPage:
         rendered = " ".join(m.value for m in at.chat_message[1].markdown)
         assert "灵犀" not in rendered
 
+    def test_an_over_long_question_is_refused_with_a_message_that_says_so(self) -> None:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+        question = ("赋权改革后成果转化收益怎么分？" * 332)[:4970]  # the 4,970 characters once cut silently
+        at.chat_input(key="chat_input").set_value(question).run(timeout=TIMEOUT)
+        assert not at.exception
+        assert at.error and at.error[0].value.startswith("问题过长（4970 字），最多 2000 字")
+
     def test_follow_up_shows_the_rewritten_question_and_new_conversation_clears(self) -> None:
         at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
         ask(at, "科技成果转让给企业，净收入奖励研发团队的比例最低是多少？")

@@ -4,9 +4,15 @@ import streamlit as st
 
 from assistant.errors import KezhuanError
 from assistant.query import checked_query
+from assistant.records import Visibility
 from ui.identity import current_identity
 from ui.markup import cite, md
 from ui.resources import DOC_TYPE_LABELS, audit_shown, ensure_index
+
+VISIBILITY_NOTES = {
+    Visibility.INTERNAL: ("内部资料",),
+    Visibility.CONFIDENTIAL: ("保密：仅作者本人与成果转化专员可见",),
+}
 
 st.title("科转助手 · 知识检索")
 st.caption("检索政策指南、法规条文、样例专利、服务机构与企业需求；只列出您有权查看的内容。")
@@ -25,4 +31,6 @@ if query:
     for number, hit in enumerate(hits, start=1):
         with st.expander(md(f"[{number}] {cite(hit.chunk)}"), expanded=number <= 3):
             st.text(hit.chunk.text)
-            st.caption(DOC_TYPE_LABELS[hit.chunk.doc_type])
+            st.caption(
+                " · ".join([DOC_TYPE_LABELS[hit.chunk.doc_type], *VISIBILITY_NOTES.get(hit.chunk.visibility, ())])
+            )
