@@ -8,9 +8,9 @@ whole session; each test opens its own browser context (its own cookies, so its 
 
 For tests of other pages::
 
-    def test_my_page(app_url: str, new_page: NewPage) -> None:
+    def test_my_page(new_page: NewPage, login_as: LoginAs) -> None:
         page = new_page()
-        login_as(page, app_url, OFFICER)
+        login_as(page, OFFICER)
         open_page(page, "知识检索")
 
 When chromium (or Playwright) is missing every test here is skipped with a reason the
@@ -79,6 +79,7 @@ zhang@example.edu.cn:
 """
 
 NewPage = Callable[[], Any]
+LoginAs = Callable[[Any, "Account"], None]
 
 
 def _require_browser() -> None:
@@ -252,7 +253,7 @@ def wait_idle(page: Any) -> None:
     page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
 
 
-def login_as(page: Any, app_url: str, user: Account) -> None:
+def log_in(page: Any, app_url: str, user: Account) -> None:
     """Log ``user`` in through the app's log-in page and the provider's form; back on the app's first page."""
     page.goto(app_url)
     page.get_by_role("button", name="使用统一身份认证登录").click()
@@ -262,6 +263,12 @@ def login_as(page: Any, app_url: str, user: Account) -> None:
     page.wait_for_url(f"{app_url}/**")
     page.get_by_test_id("stSidebar").get_by_text(user.name).wait_for()
     wait_idle(page)
+
+
+@pytest.fixture
+def login_as(app_url: str) -> LoginAs:
+    """``login_as(page, OFFICER)``: log a test account in on ``page`` (see :func:`log_in`)."""
+    return lambda page, user: log_in(page, app_url, user)
 
 
 def open_page(page: Any, title: str) -> None:
