@@ -28,8 +28,11 @@ __all__ = ["ACTIONS", "AuditEntry", "AuditLog"]
 # their own names; the log stores any string.
 ACTIONS = {
     "ask": "提问",
-    "shown": "查看非公开资料",
+    "show": "查看非公开资料",
     "feedback": "回答反馈",
+    "draft_store": "存入披露草稿",
+    "draft_read": "读取披露草稿",
+    "draft_withdraw": "撤回披露草稿",
     "upload": "上传",
     "delete": "删除",
     "reindex": "重新索引",
@@ -87,18 +90,23 @@ class AuditLog:
                 (datetime.now(UTC).isoformat(), actor, role, action, target, detail),
             )
 
-    def record_shown(self, actor: str, chunks: Iterable[Chunk], *, role: str = "") -> None:
-        """Note each non-public document among ``chunks`` once: what was shown to whom.
+    def record_shown(self, actor: str, chunks: Iterable[Chunk], *, role: str = "", where: str = "") -> list[str]:
+        """Note each non-public document among ``chunks`` once (action ``show``): what was shown to whom.
 
         Public documents are not logged (anyone may read them); an internal policy or a
-        confidential draft quoted to a user is, with its visibility and title.
+        confidential draft shown to a user is, with the page (``where``) and its title.
+
+        :returns: the ``doc_id`` of each document logged.
         """
-        seen: dict[str, Chunk] = {}
+        shown: dict[str, Chunk] = {}
         for chunk in chunks:
             if chunk.visibility is not Visibility.PUBLIC:
-                seen.setdefault(chunk.doc_id, chunk)
-        for doc_id, chunk in seen.items():
-            self.record(actor, "shown", role=role, target=doc_id, detail=f"{chunk.visibility.value}：{chunk.title}")
+                shown.setdefault(chunk.doc_id, chunk)
+        for doc_id, chunk in sorted(shown.items()):
+            self.record(
+                actor, "show", role=role, target=doc_id, detail=f"{where}：{chunk.title}" if where else chunk.title
+            )
+        return sorted(shown)
 
     def entries(
         self,

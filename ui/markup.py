@@ -41,7 +41,8 @@ def defang(text: str) -> str:
 
 
 def cite(chunk: Chunk) -> str:
-    """Where a passage is from, for readers: 《title》 article, or a record's number."""
+    """Where a passage is from, for readers: 《title》 article (region · date), or a record's number."""
     if chunk.doc_type in RECORD_TYPES:
         return f"《{chunk.title}》（编号 {chunk.doc_id}）"
-    return f"《{chunk.title}》{chunk.locator}"
+    when_where = " · ".join(str(v) for v in (chunk.meta.get("region"), chunk.meta.get("effective_date")) if v)
+    return f"《{chunk.title}》{chunk.locator}" + (f"（{when_where}）" if when_where else "")

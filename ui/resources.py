@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,11 @@ from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience, Role
 from assistant.ingest.pipeline import Ingestor
 from assistant.ingest.workbench import Workbench
-from assistant.records import DocType, Visibility
+from assistant.records import Chunk, DocType, Visibility
 from assistant.tasks.matching import Matcher
+from ui.identity import SessionIdentity
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
-ROLE_LABELS = {Role.RESEARCHER: "科研人员", Role.OFFICER: "成果转化专员", Role.ENTERPRISE: "企业"}
 VISIBILITY_LABELS = {Visibility.PUBLIC: "公开", Visibility.INTERNAL: "内部", Visibility.CONFIDENTIAL: "机密"}
 DOC_TYPE_LABELS = {
     DocType.POLICY: "政策法规",
@@ -114,23 +115,6 @@ def get_matcher() -> Matcher:
     return Matcher(get_index())
 
 
-def pick_audience(key: str, *, default: Role = Role.RESEARCHER, ask_user: bool = False) -> Audience:
-    """Who is asking, from the sidebar (one widget per page, keyed ``key``).
-
-    Until log-in exists the role is chosen here; a researcher's id only widens the view
-    to that researcher's own disclosures.
-    """
-    roles = list(ROLE_LABELS)
-    with st.sidebar:
-        role = st.selectbox("我的身份", roles, index=roles.index(default), format_func=ROLE_LABELS.__getitem__, key=key)
-        user = (
-            st.text_input("研究人员编号（可选）", key=f"{key}_user", help="填写后可引用本人提交的披露材料")
-            if ask_user
-            else ""
-        )
-    return Audience(role, user.strip() or None)
-
-
 def list_records(doc_type: str, audience: Audience) -> list[tuple[str, str]]:
     """(doc_id, title) of every record of one type the audience may see, for pickers."""
     return _list_records(doc_type, audience.role.value, audience.user)
@@ -140,3 +124,15 @@ def list_records(doc_type: str, audience: Audience) -> list[tuple[str, str]]:
 def _list_records(doc_type: str, role: str, user: str | None) -> list[tuple[str, str]]:
     records = {c.doc_id: c.title for c in get_index().records(DocType(doc_type), Audience(Role(role), user))}
     return sorted(records.items())
+
+
+def audit_shown(identity: SessionIdentity, chunks: Iterable[Chunk], *, where: str) -> None:
+    """Record which non-public documents a page showed to whom.
+
+    Streamlit reruns a page on every click, so each document is recorded once per page and
+    browser session, not once per rerun.
+    """
+    seen: set[tuple[str, str]] = st.session_state.setdefault("audit_shown", set())
+    fresh = [c for c in chunks if (where, c.doc_id) not in seen]
+    logged = get_audit().record_shown(identity.user_id, fresh, role=identity.role.value, where=where)
+    seen.update((where, doc_id) for doc_id in logged)

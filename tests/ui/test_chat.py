@@ -68,9 +68,18 @@ class TestChatPage:
     def test_enterprise_role_never_sees_disclosures(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("KEZHUAN_LOCAL_ROLE", "enterprise")
         at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+        assert not at.sidebar.selectbox  # no role picker anywhere
+        assert "本机单用户模式" in at.info[0].value and "企业" in at.info[0].value
         ask(at, "灵犀-7型电解质是怎么制备的？")
         rendered = " ".join(m.value for m in at.chat_message[1].markdown)
         assert "灵犀" not in rendered
+
+    def test_an_over_long_question_is_refused_with_a_message_that_says_so(self) -> None:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+        question = ("赋权改革后成果转化收益怎么分？" * 332)[:4970]  # the 4,970 characters once cut silently
+        at.chat_input(key="chat_input").set_value(question).run(timeout=TIMEOUT)
+        assert not at.exception
+        assert at.error and at.error[0].value.startswith("问题过长（4970 字），最多 2000 字")
 
     def test_follow_up_shows_the_rewritten_question_and_new_conversation_clears(self) -> None:
         at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
@@ -139,9 +148,9 @@ class TestChatHistory:
         at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
         ask(at, "灵犀-7型电解质是怎么制备的？")
         log = AuditLog.in_data_dir(Path(os.environ["KEZHUAN_DATA_DIR"]))
-        shown = log.entries(actor=app_env, action="shown")
+        shown = log.entries(actor=app_env, action="show")
         log.close()
-        assert shown and all(e.role == "officer" and e.detail.startswith("confidential：") for e in shown)
+        assert shown and all(e.role == "officer" and e.detail.startswith("智能问答：") for e in shown)
 
 
 def test_app_imports_its_pages_without_the_repo_on_sys_path(app_env: None, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,8 +6,8 @@ import streamlit as st
 
 from assistant.audit import ACTIONS
 from assistant.index.visibility import Role
-from ui.identity import current_identity
-from ui.resources import ROLE_LABELS, get_audit
+from ui.identity import ROLE_LABELS, current_identity
+from ui.resources import get_audit
 
 DAYS_SHOWN = 7  # the default window: the last week
 MAX_ROWS = 1000

@@ -8,7 +8,7 @@ from assistant.records import Answer
 from ui.export import answer_markdown
 from ui.identity import current_identity
 from ui.markup import cite, defang, md
-from ui.resources import ensure_index, get_audit, get_conversations, get_router
+from ui.resources import audit_shown, ensure_index, get_audit, get_conversations, get_router
 
 ensure_index()
 chat = get_router()
@@ -151,7 +151,7 @@ if prompt := st.chat_input("请输入问题，例如：上海高校转让成果�
             st.session_state.chat_messages.pop()
         else:
             answer = final["answer"]
-            audit.record_shown(user, (c.chunk for c in answer.citations), role=role)
+            audit_shown(identity, (c.chunk for c in answer.citations), where="智能问答")
             # The final text replaces the stream: citations may have been cleaned or a fallback used,
             # and quoted record text is shown with its link syntax escaped.
             placeholder.markdown(defang(answer.text))

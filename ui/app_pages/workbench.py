@@ -16,6 +16,7 @@ from ui.resources import (
     DOC_TYPE_LABELS,
     VISIBILITY_LABELS,
     StreamlitProgress,
+    audit_shown,
     ensure_index,
     get_audit,
     get_workbench,
@@ -225,6 +226,4 @@ with test_tab:
             for rank, hit in enumerate(hits, start=1):
                 with st.expander(md(f"[{rank}] {cite(hit.chunk)}")):
                     st.text(hit.chunk.text)
-            if st.session_state.get("bench_logged") != (text, top_k):  # once per query, not on every rerun
-                audit.record_shown(user, (h.chunk for h in hits), role=role)
-                st.session_state.bench_logged = (text, top_k)
+            audit_shown(identity, (h.chunk for h in hits), where="命中测试")
