@@ -194,23 +194,20 @@ class Ingestor:
         with self.index.writing(wait=wait):
             return self._ingest(paths, doc_type=doc_type, reset=reset, prune=prune, progress=progress)
 
-    def remove(self, files: Sequence[Path], *, wait: float = 0.0) -> int:
-        """Take ``files`` out of the index (their chunks and manifest entries), whether or not they still exist.
-
-        For a document withdrawn or deleted on purpose; a file that was never indexed is ignored.
+    def forget(self, keys: Sequence[str], *, wait: float = 0.0) -> int:
+        """Remove ingested files from the index by their manifest key (the file itself is left alone).
 
         :returns: how many chunks were removed.
         :raises IndexBusyError: another process is still writing after ``wait``.
         """
         with self.index.writing(wait=wait):
             manifest = Manifest.load(self.index.manifest_path)
-            keys = [manifest_key(file, file.parent) for file in files]
             ids = sorted({i for key in keys if key in manifest.files for i in manifest.files[key].chunk_ids})
             self.index.delete(ids)
             for key in keys:
                 manifest.files.pop(key, None)
-            self.index.save()
             manifest.save()
+            self.index.save()
             return len(ids)
 
     def _ingest(
