@@ -218,16 +218,6 @@ class Ingestor:
             self.index.save()
             return len(ids)
 
-    def remove(self, files: Sequence[Path], *, wait: float = 0.0) -> int:
-        """Take ``files`` out of the index (their chunks and manifest entries), whether or not they still exist.
-
-        For a document withdrawn or deleted on purpose; a file that was never indexed is ignored.
-
-        :returns: how many chunks were removed.
-        :raises IndexBusyError: another process is still writing after ``wait``.
-        """
-        return self.forget([manifest_key(file, file.parent) for file in files], wait=wait)
-
     def _ingest(
         self,
         paths: Sequence[Path],

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from assistant.errors import KezhuanError, StoreError
 from assistant.index.knowledge_index import KnowledgeIndex
-from assistant.ingest.pipeline import Ingestor
+from assistant.ingest.pipeline import Ingestor, manifest_key
 from assistant.records import DocType
 
 __all__ = ["remove_file", "store_file"]
@@ -47,6 +47,6 @@ def remove_file(index: KnowledgeIndex, path: Path, *, wait: float = 0.0) -> None
     except OSError as exc:
         raise StoreError(f"无法删除文件（{exc.strerror or exc}）") from None
     try:
-        Ingestor(index).remove([path], wait=wait)
+        Ingestor(index).forget([manifest_key(path, path.parent)], wait=wait)
     except KezhuanError as exc:
         raise StoreError(f"文件已删除，但索引未能更新：{exc}") from exc
