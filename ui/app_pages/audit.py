@@ -20,7 +20,7 @@ if current_identity().role is not Role.OFFICER:
 audit = get_audit()
 st.caption("记录提问、向用户展示的非公开资料、回答反馈、文件上传与删除。记录只增不改，超过保留期限后自动清除。")
 left, middle, right = st.columns(3)
-actor = left.text_input("用户", key="audit_user", placeholder="用户编号，留空为全部").strip()
+actor = left.text_input("用户", key="audit_user", placeholder="邮箱或用户编号，留空为全部").strip()
 actions = sorted(set(ACTIONS) | set(audit.actions()))
 action = middle.selectbox(
     "操作", actions, index=None, format_func=lambda a: ACTIONS.get(a, a), key="audit_action", placeholder="全部操作"
