@@ -15,11 +15,28 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-__all__ = ["AuditEntry", "AuditLog"]
+from assistant.records import Chunk, Visibility
+
+__all__ = ["ACTIONS", "AuditEntry", "AuditLog"]
+
+# The actions the app records, with the label an officer filters by. Other writers may add
+# their own names; the log stores any string.
+ACTIONS = {
+    "ask": "提问",
+    "show": "查看非公开资料",
+    "feedback": "回答反馈",
+    "draft_store": "存入披露草稿",
+    "draft_read": "读取披露草稿",
+    "draft_withdraw": "撤回披露草稿",
+    "upload": "上传",
+    "delete": "删除",
+    "reindex": "重新索引",
+}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (
@@ -73,6 +90,24 @@ class AuditLog:
                 (datetime.now(UTC).isoformat(), actor, role, action, target, detail),
             )
 
+    def record_shown(self, actor: str, chunks: Iterable[Chunk], *, role: str = "", where: str = "") -> list[str]:
+        """Note each non-public document among ``chunks`` once (action ``show``): what was shown to whom.
+
+        Public documents are not logged (anyone may read them); an internal policy or a
+        confidential draft shown to a user is, with the page (``where``) and its title.
+
+        :returns: the ``doc_id`` of each document logged.
+        """
+        shown: dict[str, Chunk] = {}
+        for chunk in chunks:
+            if chunk.visibility is not Visibility.PUBLIC:
+                shown.setdefault(chunk.doc_id, chunk)
+        for doc_id, chunk in sorted(shown.items()):
+            self.record(
+                actor, "show", role=role, target=doc_id, detail=f"{where}：{chunk.title}" if where else chunk.title
+            )
+        return sorted(shown)
+
     def entries(
         self,
         *,
@@ -80,9 +115,13 @@ class AuditLog:
         action: str | None = None,
         target: str | None = None,
         since: datetime | None = None,
+        until: datetime | None = None,
         limit: int = 500,
     ) -> list[AuditEntry]:
-        """The newest entries first, filtered by whichever arguments are given."""
+        """The newest entries first, filtered by whichever arguments are given.
+
+        :param since: the earliest time included; ``until``: the first time excluded.
+        """
         clauses, values = [], []
         for column, value in (("actor", actor), ("action", action), ("target", target)):
             if value:
@@ -91,6 +130,9 @@ class AuditLog:
         if since is not None:
             clauses.append("at >= ?")
             values.append(since.astimezone(UTC).isoformat())
+        if until is not None:
+            clauses.append("at < ?")
+            values.append(until.astimezone(UTC).isoformat())
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         with self._lock:
             rows = self._db.execute(
@@ -98,6 +140,12 @@ class AuditLog:
                 (*values, limit),
             ).fetchall()
         return [AuditEntry(datetime.fromisoformat(r[0]), *r[1:]) for r in rows]
+
+    def actions(self) -> list[str]:
+        """Every action name the log holds, for a filter's choices."""
+        with self._lock:
+            rows = self._db.execute("SELECT DISTINCT action FROM audit ORDER BY action").fetchall()
+        return [str(r[0]) for r in rows]
 
     def close(self) -> None:
         self._db.close()

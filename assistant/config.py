@@ -47,6 +47,14 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(default=32, ge=1)
 
     user: str | None = Field(default=None, description="Researcher id: sees their own disclosures.")
+    local_role: Literal["researcher", "officer", "enterprise"] = Field(
+        default="researcher", description="The role of the single user when no identity provider is configured."
+    )
+    roles_file: Path | None = Field(
+        default=None, description="Officers' YAML: subject or e-mail → role, researcher id."
+    )
+    role_claim: str | None = Field(default=None, description="Identity-token claim that carries the role.")
+    researcher_id_claim: str = Field(default="sub", description="Claim that is a researcher's id (with role_claim).")
     audit_retention_days: int = Field(default=365, ge=1, description="Days the audit log keeps an entry.")
 
     # One file's bounds: embedding runs at ~10 chunks/s on two cores, so a 50 MB table would take hours.

@@ -7,6 +7,7 @@ The hierarchy::
     │   └── EmbeddingsUnavailableError 1   the embedding model cannot load on this machine
     ├── InputError                     2   the user gave something we cannot use
     │   ├── EmptyQueryError            2
+    │   ├── QueryTooLongError          2   a question typed in the app exceeds the query limit
     │   └── DisclosureFormError        2   the disclosure form has problems (one per field)
     ├── EmptyIndexError                2   a command needs indexed records and there are none
     ├── IngestError                    2   one file could not be loaded (carries .path)
@@ -46,6 +47,7 @@ __all__ = [
     "InputError",
     "InvalidValueError",
     "KezhuanError",
+    "QueryTooLongError",
     "StoreError",
     "UnknownColumnsError",
 ]
@@ -89,6 +91,15 @@ class EmptyQueryError(InputError):
 
     def __init__(self) -> None:
         super().__init__("查询为空：请输入要检索的问题或关键词")
+
+
+class QueryTooLongError(InputError):
+    """A question is longer than the query limit: refused whole rather than cut (its end would be lost)."""
+
+    def __init__(self, length: int, limit: int) -> None:
+        self.length = length
+        self.limit = limit
+        super().__init__(f"问题过长（{length} 字），最多 {limit} 字：请删去与问题无关的内容，或分几次提问")
 
 
 class EmptyIndexError(KezhuanError):

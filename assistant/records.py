@@ -21,6 +21,7 @@ __all__ = [
     "Chunk",
     "Citation",
     "DocType",
+    "DocumentSummary",
     "FileError",
     "Hit",
     "IngestReport",
@@ -157,6 +158,23 @@ class Chunk:
             context=str(metadata.get("context", "")),
             meta={k: v for k, v in metadata.items() if k not in reserved},
         )
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """One indexed document as a list shows it: what it is, who may read it, how many chunks it has."""
+
+    doc_id: str
+    doc_type: DocType
+    title: str
+    visibility: Visibility
+    chunk_ids: frozenset[str]
+    region: str = ""
+    effective_date: str = ""
+
+    @property
+    def chunks(self) -> int:
+        return len(self.chunk_ids)
 
 
 @dataclass(frozen=True)

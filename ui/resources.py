@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -10,15 +11,18 @@ import streamlit as st
 from assistant.audit import AuditLog
 from assistant.chat.router import ChatRouter
 from assistant.config import Settings
+from assistant.conversations import ConversationStore
 from assistant.generate.llm import make_chat_model
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience, Role
 from assistant.ingest.pipeline import Ingestor
-from assistant.records import DocType
+from assistant.ingest.workbench import Workbench
+from assistant.records import Chunk, DocType, Visibility
 from assistant.tasks.matching import Matcher
+from ui.identity import SessionIdentity
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
-ROLE_LABELS = {Role.RESEARCHER: "科研人员", Role.OFFICER: "成果转化专员", Role.ENTERPRISE: "企业"}
+VISIBILITY_LABELS = {Visibility.PUBLIC: "公开", Visibility.INTERNAL: "内部", Visibility.CONFIDENTIAL: "机密"}
 DOC_TYPE_LABELS = {
     DocType.POLICY: "政策法规",
     DocType.FAQ: "常见问题",
@@ -43,17 +47,35 @@ def get_audit() -> AuditLog:
 
 
 @st.cache_resource(show_spinner=False)
+def get_conversations() -> ConversationStore:
+    """Every user's saved chats, in the index's data dir."""
+    return ConversationStore.in_data_dir(get_index().settings.data_dir)
+
+
+@st.cache_resource(show_spinner=False)
+def get_workbench() -> Workbench:
+    """Upload, list, delete and re-index files of the index (officers' page)."""
+    return Workbench(get_index())
+
+
+@st.cache_resource(show_spinner=False)
 def get_router() -> ChatRouter:
     """The chat router; LLM mode when OPENAI_API_KEY is set."""
     index = get_index()
     return ChatRouter(index, index.settings)
 
 
-class _StreamlitProgress:
-    """Shows the embedding progress of the first ingest as a progress bar."""
+class StreamlitProgress:
+    """Shows an ingest's embedding progress (the slow part) as a progress bar.
 
-    def __init__(self) -> None:
-        self._bar = st.progress(0.0, text="正在向量化知识库…")
+    :param label: what is being indexed, shown before the count.
+    :param keep: leave the full bar on the page when done (an upload), instead of removing it.
+    """
+
+    def __init__(self, label: str = "正在向量化知识库", *, keep: bool = False) -> None:
+        self._label = label
+        self._keep = keep
+        self._bar = st.progress(0.0, text=f"{label}…")
         self._total = 1
         self._done = 0
 
@@ -62,10 +84,13 @@ class _StreamlitProgress:
 
     def advance(self, chunks: int) -> None:
         self._done += chunks
-        self._bar.progress(min(self._done / self._total, 1.0), text=f"正在向量化知识库：{self._done}/{self._total} 块")
+        self._bar.progress(min(self._done / self._total, 1.0), text=f"{self._label}：{self._done}/{self._total} 块")
 
     def finish(self) -> None:
-        self._bar.empty()
+        if self._keep:
+            self._bar.progress(1.0, text=f"{self._label}：完成，{self._done}/{self._total} 块")
+        else:
+            self._bar.empty()
 
 
 def ensure_index() -> KnowledgeIndex:
@@ -73,7 +98,7 @@ def ensure_index() -> KnowledgeIndex:
     index = get_index()
     if index.count() == 0 and KNOWLEDGE_DIR.exists():
         with st.status("首次启动：正在为内置知识库建立索引（约需几分钟）…", expanded=True) as status:
-            report = Ingestor(index).ingest([KNOWLEDGE_DIR], progress=_StreamlitProgress())
+            report = Ingestor(index).ingest([KNOWLEDGE_DIR], progress=StreamlitProgress())
             status.update(label=f"索引完成：{report.chunks_added} 个文本块", state="complete", expanded=False)
     return index
 
@@ -90,23 +115,6 @@ def get_matcher() -> Matcher:
     return Matcher(get_index())
 
 
-def pick_audience(key: str, *, default: Role = Role.RESEARCHER, ask_user: bool = False) -> Audience:
-    """Who is asking, from the sidebar (one widget per page, keyed ``key``).
-
-    Until log-in exists the role is chosen here; a researcher's id only widens the view
-    to that researcher's own disclosures.
-    """
-    roles = list(ROLE_LABELS)
-    with st.sidebar:
-        role = st.selectbox("我的身份", roles, index=roles.index(default), format_func=ROLE_LABELS.__getitem__, key=key)
-        user = (
-            st.text_input("研究人员编号（可选）", key=f"{key}_user", help="填写后可引用本人提交的披露材料")
-            if ask_user
-            else ""
-        )
-    return Audience(role, user.strip() or None)
-
-
 def list_records(doc_type: str, audience: Audience) -> list[tuple[str, str]]:
     """(doc_id, title) of every record of one type the audience may see, for pickers."""
     return _list_records(doc_type, audience.role.value, audience.user)
@@ -116,3 +124,15 @@ def list_records(doc_type: str, audience: Audience) -> list[tuple[str, str]]:
 def _list_records(doc_type: str, role: str, user: str | None) -> list[tuple[str, str]]:
     records = {c.doc_id: c.title for c in get_index().records(DocType(doc_type), Audience(Role(role), user))}
     return sorted(records.items())
+
+
+def audit_shown(identity: SessionIdentity, chunks: Iterable[Chunk], *, where: str) -> None:
+    """Record which non-public documents a page showed to whom.
+
+    Streamlit reruns a page on every click, so each document is recorded once per page and
+    browser session, not once per rerun.
+    """
+    seen: set[tuple[str, str]] = st.session_state.setdefault("audit_shown", set())
+    fresh = [c for c in chunks if (where, c.doc_id) not in seen]
+    logged = get_audit().record_shown(identity.user_id, fresh, role=identity.role.value, where=where)
+    seen.update((where, doc_id) for doc_id in logged)

@@ -34,7 +34,7 @@ from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience
-from assistant.query import clean_query
+from assistant.query import checked_query
 from assistant.records import Answer, DocType
 from assistant.tasks.agencies import recommend_agencies
 from assistant.tasks.briefing import Briefer, BriefingRequest
@@ -91,8 +91,9 @@ class ChatRouter:
         :param audience: who is asking; decides what every workflow may read.
         :param history: earlier standalone questions of this conversation (``Answer.query``), oldest first.
         :raises EmptyQueryError: the turn is empty.
+        :raises QueryTooLongError: the turn is over the query limit (refused whole, never cut).
         """
-        text, _ = clean_query(turn)
+        text = checked_query(turn)
         intent = classify(text)
         if intent is Intent.SMALL_TALK:
             greeting = replies.small_talk(self.qa.mode)

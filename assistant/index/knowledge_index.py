@@ -45,7 +45,7 @@ from assistant.index.embeddings import embeddings_namespace, make_embeddings
 from assistant.index.fusion import FusionMode
 from assistant.index.hybrid import DEFAULT_CANDIDATES, DEFAULT_TOP_K, HybridRetriever, Legs
 from assistant.index.visibility import Audience
-from assistant.records import Chunk, DocType, Hit
+from assistant.records import Chunk, DocType, DocumentSummary, Hit
 
 __all__ = ["KnowledgeIndex"]
 
@@ -117,6 +117,25 @@ class KnowledgeIndex:
         """Every chunk of one type that ``audience`` may see (the filter runs in Chroma)."""
         self._refresh()
         return list(self._dense.chunks(audience.filter([doc_type])))
+
+    def documents(self, audience: Audience) -> list[DocumentSummary]:
+        """One summary per document ``audience`` may see, by ``doc_id`` (the knowledge workbench's list)."""
+        self._refresh()
+        grouped: dict[str, list[Chunk]] = {}
+        for chunk in self._dense.chunks(audience.filter()):
+            grouped.setdefault(chunk.doc_id, []).append(chunk)
+        return [
+            DocumentSummary(
+                doc_id=doc_id,
+                doc_type=chunks[0].doc_type,
+                title=chunks[0].title,
+                visibility=chunks[0].visibility,
+                chunk_ids=frozenset(c.id for c in chunks),
+                region=str(chunks[0].meta.get("region", "")),
+                effective_date=str(chunks[0].meta.get("effective_date", "")),
+            )
+            for doc_id, chunks in sorted(grouped.items())
+        ]
 
     def get(self, doc_id: str, audience: Audience, doc_type: DocType | None = None) -> list[Chunk]:
         """The chunks of one document (a patent by its application number, a demand by its id).

@@ -21,20 +21,26 @@ MANIFEST_VERSION = 1
 
 @dataclass
 class ManifestEntry:
-    """One ingested file: its fingerprint, type and the chunk ids it owns."""
+    """One ingested file: its fingerprint, type, the chunk ids it owns and when it was indexed."""
 
     fingerprint: str
     doc_type: str
     chunk_ids: list[str] = field(default_factory=list)
+    indexed_at: str = ""  # ISO time in UTC; empty for entries written before it was recorded
 
 
 @dataclass
 class Manifest:
-    """All ingested files, keyed by absolute path, plus the embedding model they used."""
+    """All ingested files, keyed by absolute path, plus the embedding model they used.
+
+    ``failures`` holds the last ingest error of each file that had one (a file that never
+    indexed, or a changed file whose old chunks still serve), for the knowledge workbench.
+    """
 
     path: Path
     embeddings: str = ""
     files: dict[str, ManifestEntry] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -49,7 +55,8 @@ class Manifest:
             files = {k: ManifestEntry(**v) for k, v in data.get("files", {}).items()}
         except (OSError, ValueError, TypeError) as exc:
             raise StoreError(f"索引清单已损坏（{path}）：{exc}；请运行 kezhuan ingest --reset 重建") from exc
-        return cls(path, embeddings=str(data.get("embeddings", "")), files=files)
+        failures = {str(k): str(v) for k, v in data.get("failures", {}).items()}
+        return cls(path, embeddings=str(data.get("embeddings", "")), files=files, failures=failures)
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -58,6 +65,7 @@ class Manifest:
             "version": MANIFEST_VERSION,
             "embeddings": self.embeddings,
             "files": {k: asdict(v) for k, v in sorted(self.files.items())},
+            "failures": dict(sorted(self.failures.items())),
         }
         tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(tmp, self.path)

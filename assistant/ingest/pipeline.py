@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -39,6 +40,7 @@ from assistant.ingest.loaders import (
 )
 from assistant.ingest.manifest import Manifest, ManifestEntry
 from assistant.ingest.provenance import annotate
+from assistant.ingest.overrides import Overrides
 from assistant.ingest.splitter import ChineseSplitter
 from assistant.records import Chunk, DocType, FileError, IngestReport
 
@@ -180,8 +182,12 @@ class Ingestor:
         prune: bool = False,
         progress: Progress | None = None,
         wait: float = 0.0,
+        force: bool = False,
     ) -> IngestReport:
         """Index ``paths`` (files or folders); see the module docstring for guarantees.
+
+        A file's type, visibility and region may also be stated in a sidecar next to it
+        (:mod:`assistant.ingest.overrides`, written by the knowledge workbench).
 
         :param doc_type: force this type on every file instead of the folder rule.
         :param reset: empty the index first (cached embeddings are kept).
@@ -189,11 +195,29 @@ class Ingestor:
             under the given folders.
         :param progress: told how many chunks must be embedded, then each step.
         :param wait: seconds to wait while another process is writing the index.
+        :param force: re-chunk the given files even when unchanged (re-index).
         :raises ConfigError: the index was built with another embedding model.
         :raises IndexBusyError: another process is still writing after ``wait``.
         """
         with self.index.writing(wait=wait):
-            return self._ingest(paths, doc_type=doc_type, reset=reset, prune=prune, progress=progress)
+            return self._ingest(paths, doc_type=doc_type, reset=reset, prune=prune, progress=progress, force=force)
+
+    def forget(self, keys: Sequence[str], *, wait: float = 0.0) -> int:
+        """Remove ingested files from the index by their manifest key (the file itself is left alone).
+
+        :returns: how many chunks were removed.
+        :raises IndexBusyError: another process is still writing after ``wait``.
+        """
+        with self.index.writing(wait=wait):
+            manifest = Manifest.load(self.index.manifest_path)
+            ids = sorted({i for key in keys if key in manifest.files for i in manifest.files[key].chunk_ids})
+            self.index.delete(ids)
+            for key in keys:
+                manifest.files.pop(key, None)
+                manifest.failures.pop(key, None)
+            manifest.save()
+            self.index.save()
+            return len(ids)
 
     def _ingest(
         self,
@@ -203,6 +227,7 @@ class Ingestor:
         reset: bool,
         prune: bool,
         progress: Progress | None,
+        force: bool = False,
     ) -> IngestReport:
         if reset:
             self.index.clear()
@@ -215,7 +240,7 @@ class Ingestor:
         removed = reconcile(self.index, manifest)
 
         files, errors = discover(paths)
-        plans, unchanged = self._plan(files, manifest, doc_type, errors)
+        plans, unchanged = self._plan(files, manifest, doc_type, errors, force=force)
         if prune:
             removed += self._prune(manifest, {manifest_key(f, r) for f, r in files}, [p for p in paths if p.is_dir()])
 
@@ -235,6 +260,7 @@ class Ingestor:
             if progress:
                 progress.finish()
             self.index.save()
+            _note_failures(manifest, files, errors)
             manifest.save()
         return IngestReport(
             files_seen=len(files),
@@ -246,7 +272,13 @@ class Ingestor:
         )
 
     def _plan(
-        self, files: list[tuple[Path, Path]], manifest: Manifest, override: DocType | None, errors: list[FileError]
+        self,
+        files: list[tuple[Path, Path]],
+        manifest: Manifest,
+        override: DocType | None,
+        errors: list[FileError],
+        *,
+        force: bool = False,
     ) -> tuple[list[_Plan], int]:
         plans: list[_Plan] = []
         unchanged = 0
@@ -257,15 +289,22 @@ class Ingestor:
                 errors.append(FileError(str(file), TOO_LARGE.format(size=size_mb, limit=limits.max_file_mb)))
                 continue
             key = manifest_key(file, root)
-            kind = doc_type_for(file, root, override)
-            fingerprint = _fingerprint(file, kind)
+            try:
+                stated = Overrides.beside(file)
+            except IngestError as exc:
+                errors.append(FileError(str(file), exc.detail))
+                continue
+            kind = doc_type_for(file, root, override or (stated.doc_type if stated else None))
+            fingerprint = _fingerprint(file, kind) + (f":{stated.fingerprint()}" if stated else "")
             entry = manifest.files.get(key)
-            if entry is not None and entry.fingerprint == fingerprint:
+            if entry is not None and entry.fingerprint == fingerprint and not force:
                 unchanged += 1
                 continue
             ref = FileRef(file, file.relative_to(root).as_posix(), kind)
             try:
                 documents = LOADER_BY_SUFFIX[file.suffix.lower()].load(ref)
+                if stated is not None:
+                    documents = [stated.apply(d) for d in documents]
             except IngestError as exc:  # the old chunks of this file stay searchable
                 errors.append(FileError(str(file), exc.detail))
                 continue
@@ -303,7 +342,10 @@ class Ingestor:
         stale = sorted(old - new_ids)
         self.index.delete(stale)
         manifest.files[plan.key] = ManifestEntry(
-            plan.fingerprint, (plan.ref.doc_type or DocType.POLICY).value, sorted(new_ids)
+            plan.fingerprint,
+            (plan.ref.doc_type or DocType.POLICY).value,
+            sorted(new_ids),
+            indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         for chunk_id in new_ids:
             owners[chunk_id] = plan.key
@@ -321,7 +363,18 @@ class Ingestor:
         self.index.delete(ids)
         for path in gone:
             del manifest.files[path]
+            manifest.failures.pop(path, None)
         return len(ids)
+
+
+def _note_failures(manifest: Manifest, files: list[tuple[Path, Path]], errors: list[FileError]) -> None:
+    """Keep each file's latest error in the manifest (cleared when the file next goes through cleanly)."""
+    keys = {str(file): manifest_key(file, root) for file, root in files}
+    for key in keys.values():
+        manifest.failures.pop(key, None)
+    for error in errors:
+        if error.path in keys:
+            manifest.failures[keys[error.path]] = error.error
 
 
 def _fingerprint(file: Path, doc_type: DocType | None) -> str:

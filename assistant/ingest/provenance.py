@@ -60,13 +60,20 @@ def _body_region(text: str) -> str:
     return counts.most_common(1)[0][0] if counts else NATIONAL
 
 
+def _stated_region(stated: str) -> str:
+    """A region as front matter or an officer states it (「上海市」, 「沪」), in its canonical name."""
+    named = regions_in(stated)
+    return named[0] if named else stated
+
+
 def annotate(document: SourceDocument, chunks: list[Chunk]) -> list[Chunk]:
     """``chunks`` of ``document`` with region, level and dates in their metadata (policy and faq only)."""
     if document.doc_type not in POLICY_TYPES:
         return chunks
     meta = document.meta
     issuer, doc_no = _text(meta, "issuer"), _text(meta, "doc_no")
-    region = _text(meta, "region") or region_of_title(document.title, issuer, doc_no) or _body_region(document.text)
+    region = _stated_region(_text(meta, "region")) or region_of_title(document.title, issuer, doc_no)
+    region = region or _body_region(document.text)
     level = Level.parse(_text(meta, "level")) or level_of(
         document.title, issuer, doc_no, is_faq=document.doc_type is DocType.FAQ
     )

@@ -16,6 +16,9 @@ A researcher fills a 科技成果披露表 (fields after BRIEF.md §3.5). The wo
    built from slugs, with front matter written by a YAML library, then indexed. A draft
    that is not indexed raises :class:`~assistant.errors.StoreError`: it is never reported
    as stored.
+6. lets its author list their stored drafts (:meth:`DisclosureDrafter.drafts`), read one
+   again and withdraw it (file deleted, chunks removed from the index). Ownership is checked
+   through the index with the caller's audience, so nobody else reaches a draft this way.
 
 The draft is a neutral :class:`~assistant.report.document.Document`; the Markdown and
 Word writers of :mod:`assistant.report` write it.
@@ -35,17 +38,18 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import GenerationError, KezhuanError, StoreError
+from assistant.errors import GenerationError, InputError, KezhuanError, StoreError
 from assistant.generate.guards import same_numbers
 from assistant.generate.llm import Generated, checked_generation, complete, model_name
 from assistant.generate.prompts import polish_prompt
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.tokenizer import tokenize
 from assistant.index.visibility import Audience
-from assistant.ingest.store import store_file
+from assistant.ingest.store import remove_file, store_file
 from assistant.records import DocType, Hit, Visibility
 from assistant.report.document import Block, BulletList, Document, Paragraph, Section, Table
 from assistant.report.docx import write_docx
@@ -55,7 +59,7 @@ from assistant.tasks.disclosure_form import DisclosureForm
 from assistant.tasks.fit import maturity_level
 from assistant.tasks.ipc import IpcSuggestion, suggest_ipc
 
-__all__ = ["DisclosureDraft", "DisclosureDrafter", "polish_summary"]
+__all__ = ["DisclosureDraft", "DisclosureDrafter", "StoredDraft", "polish_summary"]
 
 SIMILAR_PATENTS = 5
 NEXT_STEP_AGENCIES = 3
@@ -63,6 +67,7 @@ NEXT_STEP_ENTERPRISES = 3
 AGENCY_SERVICES = ("专利代理", "价值评估", "技术咨询", "知识产权运营")
 DRAFTS_FOLDER = "disclosures"  # under the data dir
 STORE_WAIT_SECONDS = 60  # a draft waits for a running ingest instead of failing
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n+", re.DOTALL)  # as written by report.markdown
 PRIVATE_FOLDER = 0o700  # drafts are unpublished inventions: only the service account reads them (files 0600)
 
 # General TRL scale (NASA/GAO, as summarised in BRIEF.md §4.5), in plain words.
@@ -93,6 +98,15 @@ class SimilarPatent:
     title: str
     similarity: float
     shared_terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StoredDraft:
+    """A draft its author stored: how it is listed under 我的披露."""
+
+    doc_id: str
+    title: str
+    submitted: str  # when it was stored, "YYYY-MM-DD HH:MM" (UTC)
 
 
 @dataclass
@@ -128,6 +142,7 @@ class DisclosureDraft:
             "visibility": Visibility.CONFIDENTIAL.value,
             "owner": self.form.author,
             "issuer": self.form.author,
+            "submitted": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
         }
 
     def file_name(self) -> str:
@@ -290,6 +305,46 @@ class DisclosureDrafter:
             _restore(path, previous)
             raise StoreError(f"草稿未能存入知识库：{exc}") from exc
         return path
+
+    def drafts(self, audience: Audience) -> list[StoredDraft]:
+        """The drafts ``audience``'s researcher stored through this workflow, newest first."""
+        if not audience.user:
+            return []
+        found: dict[str, StoredDraft] = {}
+        for chunk in self.index.records(DocType.DISCLOSURE, audience):
+            submitted = chunk.meta.get("submitted")
+            if str(chunk.meta.get("owner", "")) == audience.user and submitted:
+                found[chunk.doc_id] = StoredDraft(chunk.doc_id, chunk.title, str(submitted))
+        return sorted(found.values(), key=lambda d: (d.submitted, d.doc_id), reverse=True)
+
+    def read(self, doc_id: str, audience: Audience) -> str:
+        """The stored draft's Markdown (without the front matter the index reads), for its author to download again.
+
+        :raises InputError: no such draft of this author (whether it exists for someone else is not said).
+        :raises StoreError: the file cannot be read.
+        """
+        path = self._own_draft(doc_id, audience)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise StoreError(f"草稿无法读取（{exc.strerror or exc}）") from None
+        return FRONT_MATTER.sub("", text, count=1)
+
+    def withdraw(self, doc_id: str, audience: Audience) -> None:
+        """Delete the author's stored draft and take it out of the index.
+
+        :raises InputError: no such draft of this author.
+        :raises StoreError: the file or the index could not be changed.
+        """
+        remove_file(self.index, self._own_draft(doc_id, audience), wait=STORE_WAIT_SECONDS)
+
+    def _own_draft(self, doc_id: str, audience: Audience) -> Path:
+        """The file of a draft ``audience`` owns; the index decides, with the caller's audience."""
+        chunks = self.index.get(doc_id, audience, DocType.DISCLOSURE) if audience.user else []
+        owned = any(str(c.meta.get("owner", "")) == audience.user and c.meta.get("submitted") for c in chunks)
+        if not owned or Path(doc_id).name != doc_id:
+            raise InputError("没有找到这份草稿（可能已撤回）")
+        return Path(self.index.data_dir) / DRAFTS_FOLDER / doc_id
 
 
 def _write_private(path: Path, text: str) -> None:

@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import ErrorDetails
 
 from assistant.errors import DisclosureFormError
+from assistant.roles import valid_researcher_id
 from assistant.tasks.fit import maturity_level
 
 __all__ = [
@@ -66,7 +67,6 @@ LONG_TEXT = 5_000  # a few pages of prose: more than any section of a real discl
 MAX_INNOVATIONS = 3
 MAX_ITEMS = 20  # inventors, publications, existing IP
 MAX_FORM_CHARS = 200_000  # every field at its limit fits; a larger file is refused unread
-AUTHOR_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 SEPARATOR = re.compile(r"\s*[,，、;；]\s*")
 DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 SHOWN_CHARS = 20  # how much of a bad value a message repeats
@@ -307,7 +307,7 @@ class DisclosureForm(BaseModel):
         if not isinstance(value, str) or not value.strip():
             return value
         author = _folded(value)
-        if not AUTHOR_PATTERN.fullmatch(author) or ".." in author:
+        if not valid_researcher_id(author):
             raise ValueError("只能由英文字母、数字和 _ . - 组成，以字母或数字开头，不含“..”，最多64个字符，如 r-zhang")
         return author
 

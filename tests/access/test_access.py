@@ -203,12 +203,12 @@ def test_matching_page_picker_lists_only_visible_patents(
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.setenv("KEZHUAN_DATA_DIR", str(access_index.settings.data_dir))
     monkeypatch.setenv("KEZHUAN_CACHE_DIR", str(access_index.settings.embedding_cache_dir))
+    monkeypatch.setenv("KEZHUAN_LOCAL_ROLE", role)  # local mode: the role is the environment's, not a widget's
     st.cache_resource.clear()
     st.cache_data.clear()
     try:
         app = AppTest.from_file(str(REPO / "ui" / "app.py"), default_timeout=180).run()
         app.switch_page("app_pages/matching.py").run()
-        app.selectbox(key="match_role").set_value(role).run()
         options = " ".join(app.selectbox(key="match_patent_id").options)
         page = " ".join(m.value for m in app.markdown)
         assert not app.exception

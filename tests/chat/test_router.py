@@ -7,9 +7,11 @@ import pytest
 from assistant.chat.conversation import history_of
 from assistant.chat.replies import BRIEFING_PROGRESS
 from assistant.chat.router import ChatRouter
+from assistant.errors import QueryTooLongError
 from assistant.generate.citations import quote_is_verbatim
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience, Role
+from assistant.query import MAX_QUERY_CHARS
 from assistant.records import Answer, DocType
 from assistant.tasks.agencies import list_agencies
 from assistant.tasks.qa import QuestionAnswerer
@@ -53,6 +55,11 @@ class TestOfflineRouting:
     def test_out_of_scope_is_refused(self, chat: ChatRouter, turn: str) -> None:
         answer = chat.answer(turn, PUBLIC)
         assert not answer.grounded and answer.intent == "out_of_scope" and not answer.citations
+
+    def test_an_over_long_question_is_refused_whole_with_its_length(self, chat: ChatRouter) -> None:
+        question = "赋权改革后成果转化收益怎么分？" * 400  # 5,600 characters, the last part would be lost if cut
+        with pytest.raises(QueryTooLongError, match=f"问题过长（{len(question)} 字），最多 {MAX_QUERY_CHARS} 字"):
+            chat.answer(question, PUBLIC)
 
     def test_small_talk_gets_a_greeting(self, chat: ChatRouter) -> None:
         answer = chat.answer("你好", PUBLIC)

@@ -12,7 +12,7 @@ import docx
 import pytest
 
 from assistant.config import Settings
-from assistant.errors import DisclosureFormError, StoreError
+from assistant.errors import DisclosureFormError, InputError, StoreError
 from assistant.generate.llm import make_chat_model
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience, Role
@@ -112,6 +112,29 @@ def found_as(index: KnowledgeIndex, title: str, role: Role, user: str | None) ->
 
 def files_under(folder: Path) -> set[Path]:
     return {p for p in folder.rglob("*") if p.is_file()}
+
+
+class TestMyDrafts:
+    def test_author_lists_reads_and_withdraws_others_cannot(self, small_index: KnowledgeIndex) -> None:
+        drafter = DisclosureDrafter(small_index)
+        stored = Path(drafter.draft(parse_form(form(title="压电贴片低功耗测温方法", author="r-zhou")), ZHOU).stored_as)
+        [mine] = drafter.drafts(ZHOU)
+        assert mine.doc_id == stored.name and mine.title == "压电贴片低功耗测温方法（披露摘要）" and mine.submitted
+        text = drafter.read(mine.doc_id, ZHOU)
+        assert text.startswith("# 科技成果披露摘要") and "owner:" not in text  # the index's front matter stays behind
+        other, officer = Audience(Role.RESEARCHER, "r-other"), Audience(Role.OFFICER)
+        assert drafter.drafts(other) == [] and drafter.drafts(officer) == []
+        for stranger in (other, officer, Audience.public()):
+            with pytest.raises(InputError, match="没有找到这份草稿"):
+                drafter.read(mine.doc_id, stranger)
+            with pytest.raises(InputError):
+                drafter.withdraw(mine.doc_id, stranger)
+        with pytest.raises(InputError):
+            drafter.read("../manifest.json", ZHOU)
+        drafter.withdraw(mine.doc_id, ZHOU)
+        assert not stored.exists() and drafter.drafts(ZHOU) == []
+        assert not found_as(small_index, "压电贴片低功耗测温方法", Role.OFFICER, None)
+        assert stored.as_posix() not in Manifest.load(small_index.manifest_path).files
 
 
 class TestStore:

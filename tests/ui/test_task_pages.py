@@ -13,7 +13,9 @@ from streamlit.testing.v1 import AppTest
 
 from assistant.config import Settings
 from assistant.index.knowledge_index import KnowledgeIndex
+from assistant.index.visibility import Audience, Role
 from assistant.ingest.pipeline import Ingestor
+from assistant.records import DocType
 from tests.conftest import REPO, copy_index
 
 APP = str(REPO / "ui" / "app.py")
@@ -30,7 +32,7 @@ def page_index(knowledge_index: KnowledgeIndex, tmp_path_factory: pytest.TempPat
 
 @pytest.fixture
 def app(page_index: KnowledgeIndex, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "KEZHUAN_CHROMA_HOST"):
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "KEZHUAN_CHROMA_HOST", "KEZHUAN_USER", "KEZHUAN_LOCAL_ROLE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("KEZHUAN_DATA_DIR", str(page_index.settings.data_dir))
     monkeypatch.setenv("KEZHUAN_CACHE_DIR", str(page_index.settings.embedding_cache_dir))
@@ -70,6 +72,41 @@ def test_disclosure_page_validates_then_drafts(app: AppTest) -> None:
     preview = " ".join(m.value for m in app.markdown)
     assert "关键创新点" in preview and "转化办将关注的问题" in preview
     assert len(app.get("download_button")) == 2
+
+
+def test_my_disclosures_lists_the_stored_draft_reads_it_and_withdraws_it(
+    app: AppTest, page_index: KnowledgeIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KEZHUAN_USER", "r-pages")
+    app.switch_page("app_pages/disclosure.py").run()
+    assert "研究人员编号 r-pages" in " ".join(c.value for c in app.caption)
+    app.button(key="disclose_example").click().run()
+    app.button(key="FormSubmitter:disclose_form-生成披露摘要").click().run()
+    assert not app.exception and app.success
+    app.switch_page("app_pages/my_disclosures.py").run()
+    assert not app.exception
+    titles = [m.value for m in app.markdown if m.value.startswith("**")]
+    assert len(titles) == 1 and "披露摘要" in titles[0]
+    [download] = app.get("download_button")
+    assert download.proto.label == "下载 Markdown"
+    audit = Settings(data_dir=page_index.data_dir).data_dir / "audit.sqlite"
+    assert audit.exists()
+    app.button(key="mine_withdraw_0").click().run()
+    assert not app.exception
+    assert app.success and app.success[0].value.startswith("已撤回")
+    assert any("还没有保存的披露草稿" in i.value for i in app.info)
+    owned = [
+        c for c in page_index.records(DocType.DISCLOSURE, Audience(Role.OFFICER)) if c.meta.get("owner") == "r-pages"
+    ]
+    assert owned == []  # gone from the index for everyone, officers included
+
+
+def test_enterprise_has_no_disclosure_pages(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEZHUAN_LOCAL_ROLE", "enterprise")
+    app.run()
+    for page in ("app_pages/disclosure.py", "app_pages/my_disclosures.py"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            app.switch_page(page)
 
 
 def test_disclosure_page_reads_what_chinese_users_type(app: AppTest) -> None:
@@ -161,7 +198,7 @@ def unstorable_app(tmp_path: Path, embedding_cache: Path, monkeypatch: pytest.Mo
     assert not Ingestor(index).ingest([tmp_path / "kb"]).errors
     index.close()
     (tmp_path / "data" / "disclosures").write_text("不是文件夹", encoding="utf-8")
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "KEZHUAN_CHROMA_HOST"):
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "KEZHUAN_CHROMA_HOST", "KEZHUAN_USER", "KEZHUAN_LOCAL_ROLE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("KEZHUAN_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("KEZHUAN_CACHE_DIR", str(embedding_cache))

@@ -8,12 +8,12 @@ from pathlib import Path
 import streamlit as st
 
 from assistant.errors import KezhuanError
-from assistant.index.visibility import Role
 from assistant.tasks.briefing import INDUSTRIES, Briefer, BriefingRequest
 from assistant.tasks.briefing_document import briefing_document, default_stem, save_briefing
 from assistant.tasks.briefing_figures import LEGAL_STATUS_ORDER
 from ui.document_view import show_blocks
-from ui.resources import ensure_index, get_chat_model, pick_audience
+from ui.identity import current_identity
+from ui.resources import ensure_index, get_chat_model
 
 ANY = "不限"
 MATURITY_CHOICES = (ANY, "TRL4", "TRL5", "TRL6", "TRL7", "TRL8")
@@ -21,7 +21,7 @@ MATURITY_CHOICES = (ANY, "TRL4", "TRL5", "TRL6", "TRL7", "TRL8")
 index = ensure_index()
 st.title("简报生成")
 st.caption("数字全部由知识库记录统计得出并注明统计范围；政策要点逐句标注出处；可下载 Markdown（含图表）或 Word。")
-audience = pick_audience("brief_role", default=Role.OFFICER)
+audience = current_identity().audience
 
 with st.form("brief_form"):
     topic = st.text_input("简报主题", value="人工智能领域可转化成果", key="brief_topic")

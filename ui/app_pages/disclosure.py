@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from assistant.errors import DisclosureFormError, KezhuanError, StoreError
-from assistant.index.visibility import Audience, Role
+from assistant.index.visibility import Role
 from assistant.report.slug import slug
 from assistant.tasks.disclosure import DisclosureDrafter
 from assistant.tasks.disclosure_form import (
@@ -20,7 +20,8 @@ from assistant.tasks.disclosure_form import (
     form_label,
     parse_form,
 )
-from ui.resources import ensure_index, get_chat_model
+from ui.identity import current_identity
+from ui.resources import ensure_index, get_audit, get_chat_model
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "disclosure-form.json"
 LONG_FIELDS = ("background", "prior_art_shortcomings", "problem", "solution", "effects", "indicators",
@@ -32,15 +33,21 @@ def text_input(name: str, column: DeltaGenerator) -> str:
 
 
 index = ensure_index()
+identity = current_identity()
 st.title("成果披露")
+if identity.role is not Role.RESEARCHER or not identity.researcher_id:
+    st.info("成果披露由科研人员本人提交：请以科研人员身份登录。账号未登记研究人员编号时，请联系成果转化专员。")
+    st.stop()
 st.caption(
-    "填写科技成果披露表，生成披露摘要草稿；草稿仅本人与转化专员可见。相似专利仅为初步提示，不是检索报告。"
+    "填写科技成果披露表，生成披露摘要草稿；草稿仅本人与转化专员可见，可在「我的披露」中再次下载或撤回。"
+    "相似专利仅为初步提示，不是检索报告。"
     "括号里是各栏的字数要求；多项内容每行一项，各部分可用逗号（, 或 ，）、顿号或分号分隔。"
 )
+st.caption(f"提交人：{identity.name}（研究人员编号 {identity.researcher_id}）")
 
 if st.button("载入示例", key="disclose_example"):
     example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    for name in ("title", "author", "field", "maturity", "project_no", "transfer_mode", *LONG_FIELDS):
+    for name in ("title", "field", "maturity", "project_no", "transfer_mode", *LONG_FIELDS):
         st.session_state[f"disclose_{name}"] = example.get(name, "")
     st.session_state.disclose_innovations = "\n".join(example["innovations"])
     st.session_state.disclose_inventors = "\n".join(
@@ -57,7 +64,6 @@ with st.form("disclose_form"):
     left, right = st.columns(2)
     values = {
         "title": text_input("title", left),
-        "author": text_input("author", right),
         "achievement_type": left.selectbox(FIELDS["achievement_type"].label, ACHIEVEMENT_TYPES, key="disclose_type"),
         "field": text_input("field", right),
         "maturity": left.text_input(
@@ -79,6 +85,7 @@ with st.form("disclose_form"):
     values["innovations"] = st.text_area(form_label("innovations"), key="disclose_innovations")
     values["publications"] = st.text_area(form_label("publications"), key="disclose_publications")
     submitted = st.form_submit_button("生成披露摘要", type="primary")
+values["author"] = identity.researcher_id  # the draft belongs to the logged-in researcher, never to a typed id
 
 if submitted:  # list fields go as typed: parse_form reads one item per line and names any bad line
     st.session_state.disclose_draft = None
@@ -87,9 +94,12 @@ if submitted:  # list fields go as typed: parse_form reads one item per line and
     try:
         form = parse_form(values)
         drafter = DisclosureDrafter(index, llm=get_chat_model())
-        draft = drafter.draft(form, Audience(Role.RESEARCHER, form.author), store=False)
+        draft = drafter.draft(form, identity.audience, store=False)
         st.session_state.disclose_draft = draft
-        drafter.store(draft)
+        stored = drafter.store(draft)
+        get_audit().record(
+            identity.user_id, "draft_store", role=identity.role.value, target=stored.name, detail=form.title
+        )
     except DisclosureFormError as exc:
         st.session_state.disclose_problems = exc.messages()
     except StoreError as exc:
@@ -105,7 +115,7 @@ if draft is not None:
     if store_error := st.session_state.get("disclose_store_error"):
         st.error(f"{store_error}。草稿尚未保存，请先下载。")
     else:
-        st.success("草稿已生成，并已作为保密文档存入知识库。")
+        st.success("草稿已生成，并已作为保密文档存入知识库；可在「我的披露」中查看、下载或撤回。")
     if draft.notice:
         st.info(draft.notice)
     markdown = draft.markdown()

@@ -5,26 +5,30 @@ from collections.abc import Callable
 import streamlit as st
 
 from assistant.errors import KezhuanError
-from assistant.index.visibility import Role
 from assistant.tasks.matching import MatchResult
+from ui.identity import current_identity
 from ui.markup import md
-from ui.resources import ensure_index, get_matcher, list_records, pick_audience
+from ui.resources import audit_shown, ensure_index, get_matcher, list_records
 
 ensure_index()
 matcher = get_matcher()
 
 st.title("供需匹配")
 st.caption("综合语义相似度、关键词重合与双方条件（领域、成熟度、合作方式、预算）排序；每条结果给出理由。")
-audience = pick_audience("match_role", default=Role.ENTERPRISE)
+identity = current_identity()
+audience = identity.audience
 
 
 def show(result: MatchResult) -> None:
     if not result.matches:
         st.info("没有找到匹配项。")
+    audit_shown(identity, (match.chunk for match in result.matches), where="供需匹配")
     for number, match in enumerate(result.matches, start=1):
         with st.container(border=True):
             st.markdown(f"**{number}. {md(match.chunk.title)}**　编号 {md(match.chunk.doc_id)}")
-            st.progress(min(max(match.score, 0.0), 1.0), text=f"匹配度 {match.score:.2f}")
+            st.progress(
+                min(max(match.score, 0.0), 1.0), text="匹配度"
+            )  # the bar ranks; the number means nothing to a reader
             st.markdown("\n".join(f"- {md(reason)}" for reason in match.reasons))
 
 
