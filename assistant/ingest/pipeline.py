@@ -39,8 +39,8 @@ from assistant.ingest.loaders import (
     XlsxLoader,
 )
 from assistant.ingest.manifest import Manifest, ManifestEntry
-from assistant.ingest.provenance import annotate
 from assistant.ingest.overrides import Overrides
+from assistant.ingest.provenance import annotate
 from assistant.ingest.splitter import ChineseSplitter
 from assistant.records import Chunk, DocType, FileError, IngestReport
 

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from assistant.conversations import Message
 from assistant.chat.conversation import history_of
+from assistant.conversations import Message
 from assistant.errors import KezhuanError
 from assistant.records import Answer
 from ui.export import answer_markdown
