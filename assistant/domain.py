@@ -49,6 +49,7 @@ __all__ = [
     "Record",
     "cooperation_modes",
     "describe_maturity",
+    "fields_named",
     "ipc_subclasses",
     "maturity_level",
     "parse_date",
@@ -319,6 +320,30 @@ REGIONS = (
 MONTHS_WITHIN = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*个月(?:内|之内|以内)")
 MONTH_END = re.compile(r"(?:(\d{4})\s*年)?\s*(\d{1,2}|[一二三四五六七八九十]+)\s*月(?:底|份|末)?(?:前|之前|以前)")
 YEAR_END = re.compile(r"(?:(\d{4})\s*年|今年|明年)?\s*年底(?:前|之前|以前)?|(\d{4})\s*年(?:底|末)")
+
+
+# Words of a need → the industry (field) label the knowledge base uses for it. Used to rank
+# agencies that serve the field; matching does not use it (a wrong guess would cost a good patent
+# its industry fit).
+FIELD_WORDS = {
+    "生物医药": ("生物医药", "医药", "药物", "抗体", "疫苗", "细胞治疗", "基因", "制剂", "原料药", "创新药"),
+    "生命健康": ("生命健康", "医疗器械", "诊断", "康复", "健康", "医院", "体外检测"),
+    "集成电路": ("集成电路", "芯片", "半导体", "晶圆", "封装"),
+    "人工智能": ("人工智能", "算法", "机器视觉", "大模型", "机器学习", "深度学习", "AI"),
+    "电子信息": ("电子信息", "通信", "电子", "传感器", "物联网"),
+    "汽车": ("汽车", "电动车", "整车", "新能源车"),
+    "高端装备": ("高端装备", "装备", "机床", "机器人", "工程机械"),
+    "先进材料": ("先进材料", "新材料", "材料", "涂层", "合金", "复合材料"),
+    "新能源": ("新能源", "光伏", "储能", "氢能", "风电", "锂电"),
+    "节能环保": ("节能环保", "环保", "废水", "污染", "固废", "碳减排"),
+    "时尚消费品": ("时尚消费品", "纺织", "服装", "化妆品", "面料", "鞋"),
+}
+
+
+def fields_named(text: str) -> tuple[str, ...]:
+    """The industry labels a need's words name ("抗体药物的价值评估" → ("生物医药",)), in :data:`FIELD_WORDS` order."""
+    folded = _fold(text)
+    return tuple(label for label, words in FIELD_WORDS.items() if any(word in folded for word in words))
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from assistant.chat.intent import Intent
 from assistant.records import Answer, Citation
 from assistant.tasks.agencies import ListedAgency
 from assistant.tasks.briefing import Briefing
+from assistant.tasks.match_card import CARD_LABELS
 from assistant.tasks.matching import MatchResult
 from assistant.text import split_sentences
 
@@ -35,6 +36,7 @@ __all__ = [
 ]
 
 ITEMS_IN_CHAT = 3  # matches, agencies and actions shown in one reply; the hint names the full list
+CHAT_CARD_FIELDS = ("holder", "enterprise", "asking_price", "budget", "contact")  # what a match card shows in chat
 GREETING = (
     "您好！我是科转助手，可以解答科技成果转化的政策问题（披露、赋权、转化方式、收益分配等），"
     "检索样例专利、服务机构和企业需求，并给出处。请直接提问，例如：上海高校转让成果的奖励比例是多少？"
@@ -66,19 +68,30 @@ def policy(answer: Answer, intent: Intent) -> Answer:
 
 
 def matches(result: MatchResult, *, to_demands: bool, query: str, mode: str) -> Answer | None:
-    """The top matches, each cited by its record (``None`` when nothing matched).
+    """The top matches with their confidence, holder, price and contact, each cited by its record.
+
+    When even the best match is 低 the reply says so (「知识库中暂无合适成果」) with the next steps,
+    instead of listing records that do not fit. ``None`` when nothing was retrieved at all.
 
     :param to_demands: the matches are enterprise demands for a patent (else technologies for a demand).
     """
     if not result.matches:
         return None
-    lines = ["可能匹配的企业需求：" if to_demands else "可能满足需求的技术："]
+    lines = [line] if (line := result.understood_line()) else []
+    if result.no_match:
+        lines += [f"{result.verdict}。建议："] + [f"- {step}" for step in result.next_steps]
+        return Answer("\n".join(lines), (), Intent.MATCHING_REQUEST.value, mode, False, query, MATCHING_HINT)
+    lines.append("可能匹配的企业需求：" if to_demands else "可能满足需求的技术：")
     citations = []
     for n, match in enumerate(result.matches[:ITEMS_IN_CHAT], start=1):
         sentences = split_sentences(match.chunk.text) or [match.chunk.text]
         quote = sentences[1] if len(sentences) > 1 and sentences[0] == match.chunk.title else sentences[0]
         citations.append(Citation(n, match.chunk, quote))
-        lines.append(f"{n}. {match.chunk.title}（{match.chunk.doc_id}）：{'；'.join(match.reasons[:3])}[{n}]")
+        facts = [f"{CARD_LABELS[key]}：{match.card[key]}" for key in CHAT_CARD_FIELDS if match.card.get(key)]
+        reasons = [r for r in match.reasons[1:] if not r.startswith("相关原文")][:2]
+        lines.append(
+            f"{n}. {match.chunk.title}（{match.chunk.doc_id}，可信度{match.confidence}）：{'；'.join(reasons + facts)}[{n}]"
+        )
     return Answer("\n".join(lines), tuple(citations), Intent.MATCHING_REQUEST.value, mode, True, query, MATCHING_HINT)
 
 
