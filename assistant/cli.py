@@ -289,7 +289,9 @@ def match(
     if result.no_match and result.matches:
         typer.echo("最接近的记录（仅供参考）：")
     for number, found in enumerate(result.matches, start=1):
-        typer.echo(f"[{number}] {found.chunk.title}（{found.chunk.doc_id}）  可信度 {found.confidence}  得分 {found.score:.3f}")
+        typer.echo(
+            f"[{number}] {found.chunk.title}（{found.chunk.doc_id}）  可信度 {found.confidence}  得分 {found.score:.3f}"
+        )
         for reason in found.reasons:
             typer.echo(f"    · {reason}")
         for key, value in found.card.items():

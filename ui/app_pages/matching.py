@@ -38,6 +38,7 @@ def show(result: MatchResult) -> None:
             st.markdown(
                 f"**{number}. {md(match.chunk.title)}**　编号 {md(match.chunk.doc_id)}　{icon} 可信度：**{match.confidence}**"
             )
+            st.progress(min(max(match.score, 0.0), 1.0), text=f"排序得分 {match.score:.2f}（只在本次结果内比较）")
             st.markdown("\n".join(f"- {md(reason)}" for reason in match.reasons))
             facts = {key: value for key, value in match.card.items() if key not in ("abstract", "problem")}
             if facts:
