@@ -260,7 +260,7 @@ class Matcher:
                 fit=parts["fit"] if fits else None,
             )
             parts = parts | {"cosine": evidence.cosine, "lift": evidence.lift, "coverage": evidence.coverage}
-            reasons = self._reasons(chunk, evidence, words, weights, fits)
+            reasons = self._reasons(chunk, evidence, words, weights, fits) + _unpriced(record, chunk, demand_side)
             matches.append(Match(chunk, score, parts, reasons, str(grade(evidence)), card(chunk)))
         return matches
 
@@ -300,6 +300,17 @@ def _coverage(weights: dict[str, float], text: str) -> float:
     total = sum(weights.values())
     lowered = text.lower()
     return sum(w for t, w in weights.items() if t in lowered) / total if total else 0.0
+
+
+def _unpriced(record: Terms, chunk: Chunk, demand_side: bool) -> tuple[str, ...]:
+    """A budget stated against a price of 面议 is no fit either way, but the reader should know."""
+    demand, offer = (record, _terms(chunk)) if demand_side else (_terms(chunk), record)
+    if not isinstance(demand, Demand) or not isinstance(offer, Patent):
+        return ()
+    if demand.budget.bounds is None or offer.asking_price.bounds is not None:
+        return ()
+    price = offer.asking_price.text or "未标价"
+    return (f"价格：{price}，需与权利人协商（预算{demand.budget}）",)
 
 
 def _terms(chunk: Chunk) -> Terms:
