@@ -64,7 +64,7 @@ class TestOfflineRouting:
         assert_quotes_verbatim(answer)
 
     def test_a_need_nothing_fits_gets_no_match_and_next_steps(self, chat: ChatRouter) -> None:
-        answer = chat.answer("我们需要技术解决冷冻水饺运到外地经常化掉又冻上的问题", PUBLIC)
+        answer = chat.answer("冷冻水饺运到外地经常化掉又冻上，粘成一坨，帮我匹配能解决的技术", PUBLIC)
         assert answer.intent == "matching_request" and answer.text.startswith("知识库中暂无合适成果")
         assert "技术交易平台" in answer.text and not answer.citations
 
