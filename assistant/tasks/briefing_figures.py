@@ -38,10 +38,11 @@ NEGOTIABLE = "面议或未填"
 UNSTATED = "未填"
 UNCLASSIFIED = "未分类"
 # A demand counts as matched when its best public patent has the matcher's absolute confidence
-# 高 or 中 (assistant/tasks/confidence.py) — the same judgement the matching page shows; a demand
-# whose best match is 低 gets "暂无合适成果" there and is posted here (evals/REPORT.md, Matching #15).
-MATCH_THRESHOLD = "可信度为高或中"
-MATCHED_CONFIDENCE = ("高", "中")
+# 高 (assistant/tasks/confidence.py) — the same judgement the matching page shows. Pairs are
+# forwarded to enterprises, so 中 ("look before forwarding") is not enough: on the shipped
+# demands most near misses without a suitable patent are 中 (evals/REPORT.md, Matching #15).
+MATCH_THRESHOLD = "可信度为高"
+MATCHED_CONFIDENCE = ("高",)
 HIGH_MATURITY_TRL = 6
 
 

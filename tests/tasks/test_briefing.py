@@ -102,7 +102,7 @@ class TestFigures:
     def test_pairs_are_above_the_threshold_and_public(self, ai_briefing: Briefing) -> None:
         matched = ai_briefing.figure(f"有{MATCH_THRESHOLD}成果的需求")
         assert 0 < matched <= ai_briefing.figure("企业需求总数")
-        assert ai_briefing.pairs and all(p.confidence in ("高", "中") for p in ai_briefing.pairs)
+        assert ai_briefing.pairs and all(p.confidence == "高" for p in ai_briefing.pairs)
         assert all(
             p.patent.doc_type is DocType.PATENT and p.demand.meta["industry"].startswith(AI) for p in ai_briefing.pairs
         )
