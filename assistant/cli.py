@@ -279,12 +279,24 @@ def match(
     if as_json:
         _print_json(result.to_dict())
         return
-    if not result.matches:
-        typer.echo("没有找到匹配项。")
+    from assistant.tasks.match_card import CARD_LABELS
+
+    if line := result.understood_line():
+        typer.echo(line)
+    typer.echo(result.verdict or "没有找到匹配项。")
+    for step in result.next_steps:
+        typer.echo(f"  - {step}")
+    if result.no_match and result.matches:
+        typer.echo("最接近的记录（仅供参考）：")
     for number, found in enumerate(result.matches, start=1):
-        typer.echo(f"[{number}] {found.chunk.title}（{found.chunk.doc_id}）  得分 {found.score:.3f}")
+        typer.echo(
+            f"[{number}] {found.chunk.title}（{found.chunk.doc_id}）  可信度 {found.confidence}  得分 {found.score:.3f}"
+        )
         for reason in found.reasons:
             typer.echo(f"    · {reason}")
+        for key, value in found.card.items():
+            if key not in ("abstract", "problem"):
+                typer.echo(f"    {CARD_LABELS[key]}：{value}")
 
 
 @app.command()

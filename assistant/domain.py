@@ -44,15 +44,19 @@ __all__ = [
     "Disclosure",
     "Maturity",
     "Money",
+    "NeedTerms",
     "Patent",
     "Record",
     "cooperation_modes",
+    "describe_maturity",
+    "fields_named",
     "ipc_subclasses",
     "maturity_level",
     "parse_date",
     "parse_ipc",
     "parse_money",
     "parse_record",
+    "read_need",
     "split_labels",
 ]
 
@@ -219,6 +223,254 @@ class Money:
         return self.text
 
 
+# -- needs typed in plain words ----------------------------------------------------------------
+# An enterprise types 「预算50万以内，最好买断，要能直接上产线」, not 「预算：≤50万元；合作方式：转让」.
+# These rules read such words into the fields an indexed demand has (``Demand.from_text``); every
+# phrase list is matched after NFKC folding. A mode word right after a negation (「不接受入股」) is
+# not a wish.
+PLAIN_MODE_WORDS = {
+    "转让": ("买断", "转让", "买下", "买过来", "一次性买", "把专利买", "所有权"),
+    "许可": ("授权使用", "授权我们", "许可", "授权给我们", "租用", "使用权"),
+    "作价投资": ("入股", "作价投资", "股权合作", "以技术出资", "技术出资", "占股"),
+    "合作开发": ("合作开发", "一起研发", "一起开发", "联合开发", "共同开发", "合作研发", "委托开发", "联合攻关"),
+    "技术服务": ("技术服务", "上门指导", "技术支持", "帮我们改造", "驻厂"),
+    "技术咨询": ("咨询",),
+}
+NEGATION = re.compile(r"(?:不|别|不要|不接受|不考虑|不做|不搞|不想)$")
+# Maturity in plain words → TRL (the STAGE_TRL scale): production-ready wishes read as 8, a
+# working prototype as 6 (a pilot-scale system), "early is fine" as no requirement.
+PLAIN_MATURITY = (
+    (
+        8,
+        (
+            "直接上产线",
+            "上产线",
+            "直接投产",
+            "马上投产",
+            "拿来就能用",
+            "拿来就用",
+            "直接用",
+            "成熟的",
+            "成熟技术",
+            "量产",
+            "批量生产",
+            "已经产业化",
+            "直接生产",
+            "现成的",
+        ),
+    ),
+    (6, ("中试", "有样机", "样机能跑", "工程样机", "小批量")),
+    (5, ("小试",)),
+)
+MONEY_SPAN = re.compile(
+    r"(?:不超过|不高于|最多|控制在|上限|以内的|大概|大约|约|预算|花|出|投入)?\s*"
+    r"(\d+(?:\.\d+)?(?:\s*[-~到至]\s*\d+(?:\.\d+)?)?)\s*(亿|千万|百万|万)\s*元?\s*"
+    r"(以内|以下|之内|以上|左右|上下|封顶)?"
+)
+UP_TO_BEFORE = re.compile(r"(?:不超过|不高于|最多|控制在|上限)\s*$")
+CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_NUMBER = re.compile(r"[一二两三四五六七八九十百千]+(?=\s*(?:亿|千万|百万|万))")
+REGIONS = (
+    "北京",
+    "天津",
+    "上海",
+    "重庆",
+    "河北",
+    "山西",
+    "内蒙古",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "广西",
+    "海南",
+    "四川",
+    "贵州",
+    "云南",
+    "西藏",
+    "陕西",
+    "甘肃",
+    "青海",
+    "宁夏",
+    "新疆",
+    "苏州",
+    "杭州",
+    "南京",
+    "无锡",
+    "宁波",
+    "嘉兴",
+    "湖州",
+    "合肥",
+    "深圳",
+    "广州",
+    "成都",
+    "武汉",
+    "西安",
+    "长三角",
+)
+MONTHS_WITHIN = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*个月(?:内|之内|以内)")
+MONTH_END = re.compile(r"(?:(\d{4})\s*年)?\s*(\d{1,2}|[一二三四五六七八九十]+)\s*月(?:底|份|末)?(?:前|之前|以前)")
+YEAR_END = re.compile(r"(?:(\d{4})\s*年|今年|明年)?\s*年底(?:前|之前|以前)?|(\d{4})\s*年(?:底|末)")
+
+
+# Words of a need → the industry (field) label the knowledge base uses for it. Used to rank
+# agencies that serve the field; matching does not use it (a wrong guess would cost a good patent
+# its industry fit).
+FIELD_WORDS = {
+    "生物医药": ("生物医药", "医药", "药物", "抗体", "疫苗", "细胞治疗", "基因", "制剂", "原料药", "创新药"),
+    "生命健康": ("生命健康", "医疗器械", "诊断", "康复", "健康", "医院", "体外检测"),
+    "集成电路": ("集成电路", "芯片", "半导体", "晶圆", "封装"),
+    "人工智能": ("人工智能", "算法", "机器视觉", "大模型", "机器学习", "深度学习", "AI"),
+    "电子信息": ("电子信息", "通信", "电子", "传感器", "物联网"),
+    "汽车": ("汽车", "电动车", "整车", "新能源车"),
+    "高端装备": ("高端装备", "装备", "机床", "机器人", "工程机械"),
+    "先进材料": ("先进材料", "新材料", "材料", "涂层", "合金", "复合材料"),
+    "新能源": ("新能源", "光伏", "储能", "氢能", "风电", "锂电"),
+    "节能环保": ("节能环保", "环保", "废水", "污染", "固废", "碳减排"),
+    "时尚消费品": ("时尚消费品", "纺织", "服装", "化妆品", "面料", "鞋"),
+}
+
+
+def fields_named(text: str) -> tuple[str, ...]:
+    """The industry labels a need's words name ("抗体药物的价值评估" → ("生物医药",)), in :data:`FIELD_WORDS` order."""
+    folded = _fold(text)
+    return tuple(label for label, words in FIELD_WORDS.items() if any(word in folded for word in words))
+
+
+@dataclass(frozen=True)
+class NeedTerms:
+    """What :func:`read_need` understood in a need typed in plain words."""
+
+    budget: Money = Money()
+    cooperation_modes: tuple[str, ...] = ()
+    maturity: Maturity = Maturity()
+    region: str = ""
+    deadline: date | None = None
+
+
+def read_need(text: str, *, today: date | None = None) -> NeedTerms:
+    """Budget, cooperation modes, required maturity, region and deadline stated in plain words.
+
+    ``read_need("预算50万以内，希望授权使用，能直接上产线")`` → budget ≤50万元, 许可, TRL8.
+
+    :param today: the date relative deadlines (「年底前」, 「3个月内」) count from.
+    """
+    folded = _cn_numbers(_fold(text))
+    return NeedTerms(
+        budget=_plain_budget(folded),
+        cooperation_modes=_plain_modes(folded),
+        maturity=_plain_maturity(folded),
+        region=next((region for region in REGIONS if region in folded), ""),
+        deadline=_plain_deadline(folded, today or date.today()),
+    )
+
+
+def describe_maturity(maturity: Maturity) -> str:
+    """A required maturity as people read it: "TRL8及以上（能直接上产线）"."""
+    if maturity.trl is None:
+        return ""
+    said = f"（{maturity.text}）" if maturity.text and maturity.text != f"TRL{maturity.trl}" else ""
+    return f"TRL{maturity.trl}及以上{said}"
+
+
+def _cn_number(word: str) -> int:
+    """A Chinese numeral up to the thousands (「五十」 50, 「一百二」 120, 「两百」 200)."""
+    total, current = 0, 0
+    for char in word:
+        if char in CN_DIGITS:
+            current = CN_DIGITS[char]
+        else:
+            unit = {"十": 10, "百": 100, "千": 1000}[char]
+            total += (current or 1) * unit
+            current = 0
+    if current and len(word) > 1 and word[-2] in "百千":
+        current *= {"百": 10, "千": 100}[word[-2]]  # 一百二 = 120
+    return total + current
+
+
+def _cn_numbers(text: str) -> str:
+    return CN_NUMBER.sub(lambda m: str(_cn_number(m.group(0))), text)
+
+
+def _plain_budget(text: str) -> Money:
+    match = MONEY_SPAN.search(text)
+    if match is None:
+        return Money()
+    amount, unit, after = match.group(1), match.group(2), match.group(3) or ""
+    span = f"{amount}{unit}元{after}"
+    if UP_TO_BEFORE.search(text[: match.start(1)]) or after in ("以内", "以下", "之内", "封顶"):
+        bounds = parse_money(f"≤{amount}{unit}")
+        return Money(f"≤{_number(bounds[1] if bounds else 0)}万元", bounds)
+    bounds = parse_money(span)
+    if bounds is None:
+        return Money()
+    if after in ("左右", "上下"):
+        return Money(f"约{_number(bounds[1])}万元", bounds)
+    if math.isinf(bounds[1]):
+        return Money(f"≥{_number(bounds[0])}万元", bounds)
+    low, high = bounds
+    return Money(f"{_number(low)}-{_number(high)}万元" if low != high else f"{_number(high)}万元", bounds)
+
+
+def _number(wan: float) -> str:
+    return f"{wan:g}"
+
+
+def _plain_modes(text: str) -> tuple[str, ...]:
+    named = set()
+    for mode, words in PLAIN_MODE_WORDS.items():
+        for word in words:
+            for found in re.finditer(re.escape(word), text):
+                if not NEGATION.search(text[max(0, found.start() - 3) : found.start()]):
+                    named.add(mode)
+    named |= set(cooperation_modes(text))
+    return tuple(mode for mode in COOPERATION_MODES if mode in named)
+
+
+def _plain_maturity(text: str) -> Maturity:
+    if match := TRL_NUMBER.search(text):
+        return Maturity(match.group(0), maturity_level(match.group(0)))
+    for level, words in PLAIN_MATURITY:
+        for word in words:
+            if word in text and not NEGATION.search(text[max(0, text.index(word) - 3) : text.index(word)]):
+                return Maturity(word, level)
+    return Maturity()
+
+
+def _plain_deadline(text: str, today: date) -> date | None:
+    if (stated := parse_date(text)) is not None:
+        return stated
+    if match := MONTHS_WITHIN.search(text):
+        months = int(match.group(1)) if match.group(1).isdigit() else _cn_number(match.group(1))
+        month_index = today.month - 1 + months
+        return _month_end(today.year + month_index // 12, month_index % 12 + 1)
+    if match := YEAR_END.search(text):
+        year_text = match.group(1) or match.group(2)
+        year = int(year_text) if year_text else today.year + ("明年" in match.group(0))
+        return date(year, 12, 31)
+    if match := MONTH_END.search(text):
+        month = int(match.group(2)) if match.group(2).isdigit() else _cn_number(match.group(2))
+        if not 1 <= month <= 12:
+            return None
+        year = int(match.group(1)) if match.group(1) else today.year + (month < today.month)
+        return _month_end(year, month)
+    return None
+
+
+def _month_end(year: int, month: int) -> date:
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
 # -- legal status ----------------------------------------------------------------------------
 # 授权 (granted) and 有效 (in force) name the same state for every use here — the patent can be
 # licensed and must be maintained — so they are folded wherever a status is compared; the
@@ -298,6 +550,7 @@ class Patent(_Labelled):
     cooperation_modes: tuple[str, ...]
     asking_price: Money
     sample: bool
+    abstract: str = ""
 
     @classmethod
     def from_chunk(cls, chunk: Chunk) -> Patent:
@@ -313,6 +566,7 @@ class Patent(_Labelled):
             cooperation_modes=cooperation_modes(meta.get("cooperation_mode")),
             asking_price=Money.parse(meta.get("asking_price")),
             sample=meta.get("sample") is True,
+            abstract=_text(meta.get("abstract")),
         )
 
     @property
@@ -328,6 +582,11 @@ class Patent(_Labelled):
         """Does any IPC code start with ``prefix`` (a section "H", a subclass "H01M", "H01M50")?"""
         wanted = re.sub(r"\s+", "", _fold(prefix)).upper()
         return any(code.replace(" ", "").startswith(wanted) for code in self.ipc_codes)
+
+    @property
+    def holder(self) -> str:
+        """The first applicant: the institution whose transfer office licenses or sells the patent."""
+        return re.split(r"[；;、,，]", self.applicant)[0].strip()
 
     @property
     def in_force(self) -> bool:
@@ -351,6 +610,7 @@ class Demand(_Labelled):
     deadline: date | None
     region: str
     sample: bool
+    problem: str = ""
 
     @classmethod
     def from_chunk(cls, chunk: Chunk) -> Demand:
@@ -365,7 +625,38 @@ class Demand(_Labelled):
             deadline=parse_date(meta.get("deadline")),
             region=_text(meta.get("region")),
             sample=meta.get("sample") is True,
+            problem=_text(meta.get("problem")),
         )
+
+    @classmethod
+    def from_text(cls, text: str, *, today: date | None = None) -> Demand:
+        """A demand typed in plain words, its terms read by :func:`read_need` (the title is the text itself).
+
+        Free text gets the same fields an indexed demand has, so fit and reasons treat both alike.
+        """
+        need = read_need(text, today=today)
+        chunk = Chunk("", DocType.DEMAND, text[:40], "", "", text)
+        return cls(
+            chunk=chunk,
+            enterprise="",
+            industries=(),
+            cooperation_modes=need.cooperation_modes,
+            budget=need.budget,
+            required_maturity=need.maturity,
+            deadline=need.deadline,
+            region=need.region,
+            sample=False,
+        )
+
+    def understood(self) -> dict[str, str | list[str] | None]:
+        """The stated terms as the CLI's ``understood`` object (``None`` where unstated)."""
+        return {
+            "budget": self.budget.text or None,
+            "cooperation_mode": list(self.cooperation_modes) or None,
+            "maturity": describe_maturity(self.required_maturity) or None,
+            "region": self.region or None,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -384,6 +675,7 @@ class Agency(_FromChunk):
     scores: Mapping[str, float]
     assessment_year: int | None
     sample: bool
+    contact: str = ""
 
     @classmethod
     def from_chunk(cls, chunk: Chunk) -> Self:
@@ -398,6 +690,7 @@ class Agency(_FromChunk):
             scores={label: float(meta[name]) for name, label in CRITERIA if _is_number(meta.get(name))},
             assessment_year=int(year) if _is_number(year) else None,
             sample=meta.get("sample") is True,
+            contact="，".join(_text(meta.get(key)) for key in ("contact", "phone", "email") if _text(meta.get(key))),
         )
 
     @property

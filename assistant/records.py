@@ -300,6 +300,8 @@ class Match:
     score: float
     parts: dict[str, float] = field(default_factory=dict)
     reasons: tuple[str, ...] = ()
+    confidence: str = ""  # 高 / 中 / 低, absolute (calibrated); the score only ranks within one list
+    card: dict[str, str] = field(default_factory=dict)  # what a person opens: abstract, holder, price, contact …
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -308,6 +310,8 @@ class Match:
             "doc_type": self.chunk.doc_type.value,
             "title": self.chunk.title,
             "score": round(self.score, 4),
+            "confidence": self.confidence,
             "reasons": list(self.reasons),
+            "card": dict(self.card),
             "score_parts": {k: round(v, 4) for k, v in self.parts.items()},
         }

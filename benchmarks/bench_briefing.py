@@ -44,7 +44,7 @@ def main() -> None:
             started = time.perf_counter()
             save_briefing(briefing, Path(folder) / "b.docx")
             word = time.perf_counter() - started
-            matched = briefing.figure(f"有匹配度≥{MATCH_THRESHOLD:.2f}成果的需求")
+            matched = briefing.figure(f"有{MATCH_THRESHOLD}成果的需求")
             print(
                 f"{briefing.figure('成果总数'):>7} {briefing.figure('企业需求总数'):>7} {matched:>7}"
                 f" {built:>8.1f} {markdown:>6.1f} {word:>7.1f}  {topic}"

@@ -24,9 +24,10 @@ from tests.helpers import Ran, index_env, kezhuan, run_cli
 
 INGEST_KEYS = {"files_seen", "files_indexed", "files_unchanged", "chunks_added", "chunks_removed", "errors"}
 HIT_KEYS = {"id", "doc_id", "doc_type", "title", "source", "locator", "score", "text"}
-ANSWER_KEYS = {"answer", "citations", "intent", "mode", "grounded"}
+ANSWER_KEYS = {"answer", "citations", "intent", "mode", "grounded", "not_covered"}
 CITATION_KEYS = {"n", "doc_id", "title", "source", "locator", "quote"}
-MATCH_KEYS = {"id", "doc_id", "doc_type", "title", "score", "reasons", "score_parts"}
+RULE_KEYS = {"region", "level", "effective_date", "repealed_date", "superseded_by"}  # policy citations only
+MATCH_KEYS = {"id", "doc_id", "doc_type", "title", "score", "confidence", "reasons", "card", "score_parts"}
 SECRET_CODE_NAME = "玄鸟-9型催化剂"  # only in the fixture corpus's confidential disclosure
 
 
@@ -156,16 +157,29 @@ class TestAsk:
         payload = ran.json()
         assert ran.exit_code == 0 and set(payload) == ANSWER_KEYS
         assert payload["mode"] == "extractive" and payload["grounded"] is True and "70%" in payload["answer"]
-        assert payload["citations"] and all(set(c) == CITATION_KEYS for c in payload["citations"])
+        assert payload["citations"] and all(
+            CITATION_KEYS <= set(c) <= CITATION_KEYS | RULE_KEYS for c in payload["citations"]
+        )
 
 
 class TestMatch:
     def test_demand_json_shape(self, indexed: dict[str, str]) -> None:
-        ran = run_cli("match", "--demand", "我们需要耐高温的锂电池隔膜", "-k", "2", "--json", env=indexed)
+        ran = run_cli(
+            "match", "--demand", "我们需要耐高温的锂电池隔膜，预算50万以内，授权使用", "-k", "2", "--json", env=indexed
+        )
         payload = ran.json()
-        assert ran.exit_code == 0 and set(payload) == {"query", "matches"}
+        assert ran.exit_code == 0 and set(payload) == {"query", "understood", "no_match", "next_steps", "matches"}
+        assert payload["understood"] == {
+            "budget": "≤50万元",
+            "cooperation_mode": ["许可"],
+            "maturity": None,
+            "region": None,
+            "deadline": None,
+        }
+        assert isinstance(payload["no_match"], bool)
         assert payload["matches"] and all(set(m) == MATCH_KEYS for m in payload["matches"])
-        assert all(m["doc_type"] == "patent" for m in payload["matches"])
+        assert all(m["doc_type"] == "patent" and m["confidence"] in ("高", "中", "低") for m in payload["matches"])
+        assert all({"holder", "asking_price", "contact"} <= set(m["card"]) for m in payload["matches"])
 
     def test_unknown_patent_is_not_found_exit_2(self, indexed: dict[str, str]) -> None:
         assert_one_line_error(run_cli("match", "--patent-id", "CN000000", "--json", env=indexed), 2, "CN000000")

@@ -15,12 +15,14 @@ from assistant.domain import (
     Disclosure,
     Patent,
     cooperation_modes,
+    fields_named,
     ipc_subclasses,
     maturity_level,
     parse_date,
     parse_ipc,
     parse_money,
     parse_record,
+    read_need,
     split_labels,
 )
 from assistant.records import Chunk, DocType, MetaValue
@@ -276,3 +278,51 @@ def test_parse_record_by_doc_type() -> None:
     assert isinstance(parse_record(chunk(DocType.PATENT)), Patent)
     assert isinstance(parse_record(chunk(DocType.AGENCY)), Agency)
     assert parse_record(chunk(DocType.POLICY)) is None
+
+
+class TestReadNeed:
+    TODAY = date(2026, 12, 2)
+
+    @pytest.mark.parametrize(
+        ("text", "budget", "modes", "trl"),
+        [
+            ("预算50万以内、技术许可", "≤50万元", ("许可",), None),
+            ("不超过100万，想买断", "≤100万元", ("转让",), None),
+            ("可以入股，能直接上产线的", "", ("作价投资",), 8),
+            ("预算五十万左右，授权使用就行", "约50万元", ("许可",), None),
+            ("不接受入股，一百二十万以内，中试过的", "≤120万元", (), 6),
+            ("经费200-300万元，一起研发", "200-300万元", ("合作开发",), None),
+            ("写字楼空调电费太高", "", (), None),
+        ],
+    )
+    def test_budget_mode_and_maturity(self, text: str, budget: str, modes: tuple[str, ...], trl: int | None) -> None:
+        need = read_need(text, today=self.TODAY)
+        assert (need.budget.text, need.cooperation_modes, need.maturity.trl) == (budget, modes, trl)
+
+    @pytest.mark.parametrize(
+        ("text", "deadline"),
+        [
+            ("年底前要有方案", date(2026, 12, 31)),
+            ("3个月内落地", date(2027, 3, 31)),
+            ("2027年6月30日前", date(2027, 6, 30)),
+            ("明年年底", date(2027, 12, 31)),
+            ("不急", None),
+        ],
+    )
+    def test_deadline(self, text: str, deadline: date | None) -> None:
+        assert read_need(text, today=self.TODAY).deadline == deadline
+
+    def test_free_text_demand_has_the_fields_of_an_indexed_one(self) -> None:
+        demand = Demand.from_text("我们在苏州，预算50万以内，希望授权使用，要能直接上产线", today=self.TODAY)
+        assert demand.understood() == {
+            "budget": "≤50万元",
+            "cooperation_mode": ["许可"],
+            "maturity": "TRL8及以上（直接上产线）",
+            "region": "苏州",
+            "deadline": None,
+        }
+        assert demand.budget.bounds == (0.0, 50.0) and demand.required_maturity.trl == 8
+
+    def test_fields_named(self) -> None:
+        assert fields_named("抗体药物的价值评估和股权方案") == ("生物医药",)
+        assert fields_named("写字楼空调") == ()

@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from assistant.chat.intent import Intent
-from assistant.domain import Patent
-from assistant.records import Answer, Citation, DocType, Match
+from assistant.records import Answer, Citation
 from assistant.tasks.agencies import ListedAgency
 from assistant.tasks.briefing import Briefing
+from assistant.tasks.match_card import CARD_LABELS
 from assistant.tasks.matching import MatchResult
 from assistant.text import split_sentences
 
@@ -37,6 +37,15 @@ __all__ = [
 ]
 
 ITEMS_IN_CHAT = 3  # matches, agencies and actions shown in one reply; the hint names the full list
+CHAT_CARD_FIELDS = (
+    "holder",
+    "enterprise",
+    "maturity",
+    "cooperation_modes",
+    "asking_price",
+    "budget",
+    "contact",
+)  # what a match card shows in chat
 GREETING = (
     "您好！我是科转助手，可以解答科技成果转化的政策问题（披露、赋权、转化方式、收益分配等），"
     "检索样例专利、服务机构和企业需求，并给出处。请直接提问，例如：上海高校转让成果的奖励比例是多少？"
@@ -69,53 +78,44 @@ def policy(answer: Answer, intent: Intent) -> Answer:
 
 
 def matches(result: MatchResult, *, to_demands: bool, query: str, mode: str) -> Answer | None:
-    """The top matches, each cited by its record (``None`` when nothing matched).
+    """The top matches with their confidence, holder, price and contact, each cited by its record.
 
     :param to_demands: the matches are enterprise demands for a patent (else technologies for a demand).
     """
-    if not to_demands:
-        return technologies(result, query=query, mode=mode, intent=Intent.MATCHING_REQUEST)
-    if not result.matches:
-        return None
-    lines = ["可能匹配的企业需求："]
-    citations = []
-    for n, match in enumerate(result.matches[:ITEMS_IN_CHAT], start=1):
-        citations.append(Citation(n, match.chunk, _quote(match.chunk.text, match.chunk.title)))
-        lines.append(f"{n}. {match.chunk.title}（{match.chunk.doc_id}）：{'；'.join(match.reasons[:3])}[{n}]")
-    return Answer("\n".join(lines), tuple(citations), Intent.MATCHING_REQUEST.value, mode, True, query, MATCHING_HINT)
+    lead = "可能匹配的企业需求：" if to_demands else TECHNOLOGY_LEAD
+    return _cards(result, lead=lead, query=query, mode=mode, intent=Intent.MATCHING_REQUEST)
 
 
 def technologies(
     result: MatchResult, *, query: str, mode: str, intent: Intent = Intent.TECHNOLOGY_SEARCH
 ) -> Answer | None:
-    """Technologies for an enterprise's problem: each patent with its holder, maturity, terms and price, cited.
+    """Technologies for an enterprise's problem: each patent with its confidence, holder, terms and price, cited.
 
     An enterprise asking for a technology gets the records that offer one, never another
-    enterprise's demand (``None`` when nothing matched).
+    enterprise's demand (``None`` when nothing was found).
     """
+    return _cards(result, lead=TECHNOLOGY_LEAD, query=query, mode=mode, intent=intent)
+
+
+def _cards(result: MatchResult, *, lead: str, query: str, mode: str, intent: Intent) -> Answer | None:
+    """What the matcher understood, then its verdict: next steps when nothing fits, else the top cards, cited."""
     if not result.matches:
         return None
-    lines = [TECHNOLOGY_LEAD]
+    lines = [line] if (line := result.understood_line()) else []
+    if result.no_match:
+        lines += [f"{result.verdict}。建议："] + [f"- {step}" for step in result.next_steps]
+        return Answer("\n".join(lines), (), intent.value, mode, False, query, MATCHING_HINT)
+    lines.append(lead)
     citations = []
     for n, match in enumerate(result.matches[:ITEMS_IN_CHAT], start=1):
         chunk = match.chunk
         citations.append(Citation(n, chunk, _quote(chunk.text, chunk.title)))
-        lines.append(f"{n}. {chunk.title}（{chunk.doc_id}）：{'；'.join(_terms(match))}[{n}]")
+        facts = [f"{CARD_LABELS[key]}：{match.card[key]}" for key in CHAT_CARD_FIELDS if match.card.get(key)]
+        reasons = [r for r in match.reasons[1:] if not r.startswith("相关原文")][:2]
+        lines.append(
+            f"{n}. {chunk.title}（{chunk.doc_id}，可信度{match.confidence}）：{'；'.join(reasons + facts)}[{n}]"
+        )
     return Answer("\n".join(lines), tuple(citations), intent.value, mode, True, query, MATCHING_HINT)
-
-
-def _terms(match: Match) -> list[str]:
-    """What an enterprise weighs first: who holds it, how mature it is, how it is offered and at what price."""
-    if match.chunk.doc_type is not DocType.PATENT:
-        return list(match.reasons[:3])
-    patent = Patent.from_chunk(match.chunk)
-    terms = [
-        ("权利人", patent.applicant),
-        ("成熟度", str(patent.maturity)),
-        ("合作方式", "、".join(patent.cooperation_modes)),
-        ("意向价格", str(patent.asking_price)),
-    ]
-    return [f"{label}：{value}" for label, value in terms if value] or list(match.reasons[:3])
 
 
 def _quote(text: str, title: str) -> str:

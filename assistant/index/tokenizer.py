@@ -18,7 +18,7 @@ import logging
 import re
 from functools import lru_cache
 
-__all__ = ["DOMAIN_TERMS", "STOPWORDS", "nouns", "tokenize", "words"]
+__all__ = ["DOMAIN_TERMS", "STOPWORDS", "in_dictionary", "nouns", "tagged", "tokenize", "words"]
 
 PROTECTED = re.compile(
     "|".join(
@@ -267,3 +267,16 @@ def nouns(text: str) -> list[str]:
 
     _jieba()
     return [p.word.lower() for p in jieba.posseg.cut(text) if p.flag.startswith(NOUN_TAGS) and len(p.word) >= 2]
+
+
+def tagged(text: str) -> list[tuple[str, str]]:
+    """jieba's precise segmentation of ``text`` with part-of-speech tags (``[("隔膜", "n"), …]``)."""
+    import jieba.posseg
+
+    _jieba()
+    return [(p.word, p.flag) for p in jieba.posseg.cut(text) if p.word.strip()]
+
+
+def in_dictionary(word: str) -> bool:
+    """Is ``word`` an entry of jieba's dictionary (or one of :data:`DOMAIN_TERMS`)? Debris such as 与良 is not."""
+    return bool(_jieba().get_FREQ(word)) or word in DOMAIN_TERMS

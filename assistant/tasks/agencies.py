@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from assistant.domain import CRITERIA, Agency
+from assistant.domain import CRITERIA, NO_FIELD_LIMIT, Agency, fields_named
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience
 from assistant.query import clean_query
@@ -59,6 +59,7 @@ class ListedAgency(Agency):
             "region": self.region,
             "scores": dict(self.scores),
             "overall": round(self.overall, 1),
+            "contact": self.contact,
             "reasons": list(self.reasons),
         }
 
@@ -93,10 +94,17 @@ def services_for(need: str) -> list[str]:
 def recommend_agencies(index: KnowledgeIndex, need: str, audience: Audience, *, k: int = 5) -> list[ListedAgency]:
     """Whitelisted agencies for a need, with reasons; non-whitelisted ones are never returned.
 
+    A need that names a field (「抗体药物」 → 生物医药) ranks the agencies that serve that field
+    first, then those serving every field (不限), then the rest — among agencies offering a
+    service the need asks for, which come before those offering none; within each group the score
+    weighs relevance, the services asked for and the six whitelist criteria. The reasons say
+    which service and which field matched, and give the agency's contact from the whitelist data.
+
     :raises EmptyQueryError: the need is empty.
     """
     text, _ = clean_query(need)
     wanted = services_for(text)
+    fields = fields_named(text)
     hits = index.search(text, audience, top_k=SEARCH_DEPTH, doc_types=[DocType.AGENCY])
     ranked = []
     for rank, hit in enumerate(hits):
@@ -110,12 +118,24 @@ def recommend_agencies(index: KnowledgeIndex, need: str, audience: Audience, *, 
             + WEIGHTS["services"] * coverage
             + WEIGHTS["overall"] * agency.overall / 100
         )
+        served = [f for f in fields if any(f in label for label in agency.fields)]
+        field_group = 0 if served or not fields else 1 if NO_FIELD_LIMIT in agency.fields else 2
+        group = field_group + (2 if wanted and not offered else 0)  # an agency offering none of the services comes last
         year = f"（{agency.assessment_year}年评估）" if agency.assessment_year else ""
         reasons = [f"科技创新券白名单机构{year}"]
-        reasons += [f"提供所需服务：{'、'.join(offered)} ✓"] if offered else []
+        reasons += [f"服务匹配：需求要{'、'.join(offered)}，该机构提供 ✓"] if offered else []
         missing = [s for s in wanted if s not in agency.services]
         reasons += [f"不提供：{'、'.join(missing)}"] if missing else []
-        reasons += [f"服务领域：{'、'.join(agency.fields)}", f"综合评分 {agency.overall:.1f}（六项条件加权）"]
-        ranked.append((score, replace(agency, reasons=tuple(reasons))))
-    ranked.sort(key=lambda pair: -pair[0])
-    return [agency for _, agency in ranked[:k]]
+        if served:
+            reasons.append(f"领域匹配：需求属{'、'.join(fields)}，该机构服务{'、'.join(served)} ✓")
+        elif fields and field_group == 1:
+            reasons.append(f"领域：服务不限领域（需求属{'、'.join(fields)}）")
+        elif fields:
+            reasons.append(f"领域不符：需求属{'、'.join(fields)}，该机构服务{'、'.join(agency.fields)} ✗")
+        else:
+            reasons.append(f"服务领域：{'、'.join(agency.fields)}")
+        reasons.append(f"综合评分 {agency.overall:.1f}（六项条件加权）")
+        reasons += [f"联系：{agency.contact}"] if agency.contact else []
+        ranked.append((group, -score, replace(agency, reasons=tuple(reasons))))
+    ranked.sort(key=lambda item: item[:2])
+    return [agency for _, _, agency in ranked[:k]]

@@ -52,6 +52,7 @@ from assistant.tasks.agencies import list_agencies
 from assistant.tasks.briefing_figures import (
     HIGH_MATURITY_TRL,
     MATCH_THRESHOLD,
+    MATCHED_CONFIDENCE,
     Chart,
     Figure,
     count_figures,
@@ -90,6 +91,7 @@ class Pair:
     patent: Chunk
     score: float
     reasons: tuple[str, ...]
+    confidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,7 @@ class Briefer:
         ]
         say(f"为 {len(demands)} 项需求匹配成果")
         best = self._best_matches(demands, progress=say)
-        pairs = sorted((p for p in best.values() if round(p.score, 2) >= MATCH_THRESHOLD), key=lambda p: -p.score)
+        pairs = sorted((p for p in best.values() if p.confidence in MATCHED_CONFIDENCE), key=lambda p: -p.score)
         say("检索政策要点")
         highlights, citations, note = self._highlights(topic, audience)
         figures = count_figures(scope, patents, demands, disclosures, agencies, len(pairs), audience.role)
@@ -219,7 +221,7 @@ class Briefer:
             result = matcher.for_demand(demand_id=demand.id, audience=Audience.public(), k=1)
             if result.matches:
                 top = result.matches[0]
-                best[demand.id] = Pair(demand.chunk, top.chunk, top.score, tuple(top.reasons))
+                best[demand.id] = Pair(demand.chunk, top.chunk, top.score, tuple(top.reasons), top.confidence)
         return best
 
     def _highlights(self, topic: str, audience: Audience) -> tuple[str, tuple[Citation, ...], str]:
@@ -309,19 +311,20 @@ def _push(pairs: Sequence[Pair], paired: Sequence[Demand]) -> Action | None:
     first = pairs[0]
     enterprises = {d.enterprise for d in paired}
     return Action(
-        f"向 {len(enterprises)} 家企业推送匹配度≥{MATCH_THRESHOLD:.2f}的成果（前 {min(len(pairs), TOP_PAIRS)} 组列于「高匹配供需对」），"
+        f"向 {len(enterprises)} 家企业推送{MATCH_THRESHOLD}的成果（前 {min(len(pairs), TOP_PAIRS)} 组列于「高匹配供需对」），"
         f"首推「{first.patent.title}」（{first.patent.doc_id}）对接需求 {first.demand.doc_id}",
-        f"{len(pairs)} 项需求的最佳匹配达到阈值，最高匹配度 {first.score:.2f}；" + "；".join(first.reasons[1:3]),
+        f"{len(pairs)} 项需求的最佳匹配{MATCH_THRESHOLD}，首推一组可信度{first.confidence}；"
+        + "；".join(first.reasons[1:3]),
     )
 
 
 def _post(unmatched: Sequence[Demand], best: dict[str, Pair]) -> Action | None:
     if not unmatched:
         return None
-    scores = "、".join(f"{d.id} {best[d.id].score:.2f}" for d in unmatched[:LISTED_IN_ACTIONS] if d.id in best)
+    scores = "、".join(f"{d.id} 可信度{best[d.id].confidence}" for d in unmatched[:LISTED_IN_ACTIONS] if d.id in best)
     return Action(
         f"将需求 {_listed(unmatched)}发布到技术交易平台，公开征集解决方案",
-        f"成果库中没有匹配度≥{MATCH_THRESHOLD:.2f}的成果" + (f"（最高：{scores}）" if scores else ""),
+        f"成果库中没有{MATCH_THRESHOLD}的成果" + (f"（最佳匹配：{scores}）" if scores else ""),
     )
 
 
@@ -347,13 +350,13 @@ def _engage(agencies: Sequence[Agency]) -> Action | None:
 def _offline_narrative(scope: Scope, figures: Sequence[Figure]) -> str:
     """The overview paragraph, assembled only from the figures."""
     value = {f.name: f.value for f in figures}
-    matched = f"有匹配度≥{MATCH_THRESHOLD:.2f}成果的需求"
+    matched = f"有{MATCH_THRESHOLD}成果的需求"
     text = (
         f"截至{scope.reference_date.isoformat()}，本简报范围（{scope.describe()}）内共有成果{value['成果总数']}项，"
         f"其中有效或已授权{value['有效或已授权的成果']}项，"
         f"成熟度达到TRL{HIGH_MATURITY_TRL}及以上{value[f'成熟度达到TRL{HIGH_MATURITY_TRL}及以上的成果']}项。"
-        f"范围内企业需求{value['企业需求总数']}项，其中{value[matched]}项在成果库中找到匹配度不低于"
-        f"{MATCH_THRESHOLD:.2f}的成果；可提供服务的白名单机构{value['可提供服务的白名单机构']}家。"
+        f"范围内企业需求{value['企业需求总数']}项，其中{value[matched]}项在成果库中找到"
+        f"{MATCH_THRESHOLD}的成果；可提供服务的白名单机构{value['可提供服务的白名单机构']}家。"
     )
     if "处于披露阶段的保密成果" in value:
         text += f"另有{value['处于披露阶段的保密成果']}项成果处于保密披露阶段（仅计数）。"

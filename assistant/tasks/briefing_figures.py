@@ -16,7 +16,7 @@ from assistant.domain import Agency, Demand, Disclosure, Money, Patent, maturity
 from assistant.index.visibility import Role
 from assistant.tasks.briefing_scope import Scope
 
-__all__ = ["MATCH_THRESHOLD", "Chart", "Figure", "count_figures", "draw_charts"]
+__all__ = ["MATCHED_CONFIDENCE", "MATCH_THRESHOLD", "Chart", "Figure", "count_figures", "draw_charts"]
 
 IPC_SECTIONS = {
     "A": "人类生活必需",
@@ -37,11 +37,12 @@ BUDGET_BUCKETS = ((30, "30万元及以下"), (100, "30–100万元"), (300, "100
 NEGOTIABLE = "面议或未填"
 UNSTATED = "未填"
 UNCLASSIFIED = "未分类"
-# The matcher's combined score (0–1) at which an officer can forward a pair with confidence.
-# On the 120 shipped demands (`kezhuan eval --suite matching`, evals/REPORT.md): at 0.80, 100
-# count as matched and 93% of their top patents are gold; 13 of the 19 demands that no patent
-# fits fall below and get posted. 0.85 raises precision to 96% but drops 21 correct pairs.
-MATCH_THRESHOLD = 0.80
+# A demand counts as matched when its best public patent has the matcher's absolute confidence
+# 高 (assistant/tasks/confidence.py) — the same judgement the matching page shows. Pairs are
+# forwarded to enterprises, so 中 ("look before forwarding") is not enough: on the shipped
+# demands most near misses without a suitable patent are 中 (evals/REPORT.md, Matching #15).
+MATCH_THRESHOLD = "可信度为高"
+MATCHED_CONFIDENCE = ("高",)
 HIGH_MATURITY_TRL = 6
 
 
@@ -131,7 +132,7 @@ def count_figures(
             "总量",
         ),
         Figure(
-            f"有匹配度≥{MATCH_THRESHOLD:.2f}成果的需求",
+            f"有{MATCH_THRESHOLD}成果的需求",
             matched_demands,
             over_demands + "，每项需求取匹配工作流排名第一的公开成果",
             "总量",

@@ -13,9 +13,14 @@ Both directions rank by one combined score:
 - **fit**: the stated terms of both sides — same industry or IPC subclass, maturity,
   cooperation mode, budget vs asking price, region — averaged over the terms both state.
 
-Every match carries its score parts and readable reasons ("技术领域一致：H01M",
-"合作方式：许可 ✓"). Candidates come from the index's retrieval legs for the caller's
-audience, so an enterprise never matches against a confidential disclosure, and an id
+The ranking score is relative; next to it every shown match carries an absolute, calibrated
+confidence 高/中/低 (:mod:`assistant.tasks.confidence`). When even the best candidate is 低
+the result says so (``no_match``: 「知识库中暂无合适成果」 with next steps) instead of ranking
+what does not fit. A need typed in plain words is read into the fields an indexed demand has
+(``Demand.from_text``: budget, cooperation mode, maturity, region, deadline), shown back as
+``understood`` and used in fit and reasons. Reasons and cards (:mod:`assistant.tasks.match_card`)
+are built for the matches shown only. Candidates come from the index's retrieval legs for the
+caller's audience, so an enterprise never matches against a confidential disclosure, and an id
 the audience may not see is "not indexed".
 
 Usage example::
@@ -28,7 +33,7 @@ Usage example::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -39,13 +44,14 @@ from assistant.errors import InputError
 from assistant.index.fusion import keyword_weight, rrf, scaled
 from assistant.index.hybrid import Legs
 from assistant.index.knowledge_index import KnowledgeIndex
-from assistant.index.tokenizer import tokenize
 from assistant.index.visibility import Audience
 from assistant.query import clean_query
 from assistant.records import Chunk, DocType, Match
+from assistant.tasks.confidence import Confidence, Evidence, describe, grade
 from assistant.tasks.fit import term_fits
+from assistant.tasks.match_card import card, query_words, quote, shared_words
 
-__all__ = ["MatchMode", "MatchResult", "Matcher"]
+__all__ = ["NO_MATCH", "MatchMode", "MatchResult", "Matcher"]
 
 # The query side's stated terms: an indexed demand or patent; free text states none.
 Terms = Patent | Demand | None
@@ -55,7 +61,17 @@ WEIGHTS = {"semantic": 0.65, "keyword": 0.2, "fit": 0.15}
 # Share of the title's cosine in the semantic part; tuned on the corpus demand sets
 # (evals/REPORT.md): 0 → business MRR 0.76, 0.25 → about 0.80, engineer unchanged.
 TITLE_WEIGHT = 0.25
-SHARED_TERMS_SHOWN = 4
+NO_MATCH = "知识库中暂无合适成果"
+NEXT_STEPS = (
+    "将需求发布到技术交易平台（如所在地技术市场、高校成果转化平台），公开征集解决方案；",
+    "委托科技创新券白名单中的技术经纪机构代为对接高校院所（见「服务机构」页面或 kezhuan agencies --service 技术经纪）；",
+    "补充需求细节（要解决的问题、指标、预算、合作方式）后重新匹配。",
+)
+NO_DEMAND = "暂无合适的企业需求"
+NEXT_STEPS_FOR_PATENT = (
+    "在技术交易平台或专利开放许可平台挂牌，公开征集受让或被许可企业；",
+    "委托科技创新券白名单中的技术经纪机构推广（见「服务机构」页面）。",
+)
 # Words every demand uses that say nothing about the technology wanted.
 BOILERPLATE = re.compile(
     r"我们公司|我司|本公司|我们|公司|企业|希望|想要|想找|寻求|寻找|需要|求购|急需|有没有|能否|能不能|请问|"
@@ -73,11 +89,53 @@ class MatchMode(StrEnum):
 
 @dataclass(frozen=True)
 class MatchResult:
+    """Ranked matches, what was read from the query, and whether anything suitable exists.
+
+    ``no_match`` is true when even the best match is 低 (or nothing was found): the matches
+    are then the nearest records for reference only, and ``next_steps`` says what to do.
+    """
+
     query: str
     matches: list[Match]
+    understood: dict[str, Any] = field(default_factory=dict)
+    no_match: bool = False
+    next_steps: tuple[str, ...] = ()
+
+    @property
+    def verdict(self) -> str:
+        """The one line a person reads first: 「知识库中暂无合适成果」 or the count by confidence."""
+        if self.no_match:
+            return NO_MATCH if not self.matches or self.matches[0].chunk.doc_type is not DocType.DEMAND else NO_DEMAND
+        counts = {level: sum(m.confidence == level for m in self.matches) for level in Confidence}
+        return "；".join(f"可信度{level}：{n}项" for level, n in counts.items() if n)
+
+    def understood_line(self) -> str:
+        """「理解为：预算≤50万元；合作方式：许可」 — the terms read from the query, or ""."""
+        labels = {
+            "budget": "预算",
+            "cooperation_mode": "合作方式",
+            "maturity": "成熟度要求",
+            "region": "地区",
+            "deadline": "期限",
+        }
+        parts = []
+        for key, label in labels.items():
+            value = self.understood.get(key)
+            if value:
+                parts.append(
+                    f"{label}{'' if key == 'budget' else '：'}{'、'.join(value) if isinstance(value, list) else value}"
+                )
+        return "理解为：" + "；".join(parts) if parts else ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "matches": [m.to_dict() for m in self.matches]}
+        keys = ("budget", "cooperation_mode", "maturity", "region", "deadline")
+        return {
+            "query": self.query,
+            "understood": {key: self.understood.get(key) for key in keys},
+            "no_match": self.no_match,
+            "next_steps": list(self.next_steps),
+            "matches": [m.to_dict() for m in self.matches],
+        }
 
 
 class Matcher:
@@ -104,14 +162,17 @@ class Matcher:
     ) -> MatchResult:
         """Technologies (patents, and disclosures for those allowed) that meet a demand.
 
-        :param text: the demand in free text, or
+        :param text: the demand in free text (its budget, mode, maturity, region and deadline
+            are read from the words), or
         :param demand_id: an indexed demand, whose industry, budget, maturity and
             cooperation terms then count too.
         :raises InputError: neither or both given, or the id is not indexed.
         """
         query, record = self._query(text, demand_id, DocType.DEMAND, audience)
         targets = (DocType.PATENT, DocType.DISCLOSURE)
-        return MatchResult(query, self._rank(query, record, targets, k, audience, mode, demand_side=True))
+        matches = self._rank(query, record, targets, k, audience, mode, demand_side=True)
+        understood = record.understood() if isinstance(record, Demand) else {}
+        return self._result(query, matches, understood, NEXT_STEPS)
 
     def for_patent(
         self,
@@ -126,15 +187,22 @@ class Matcher:
         :raises InputError: the patent is not indexed (or the audience may not see it).
         """
         query, record = self._query(None, patent_id, DocType.PATENT, audience)
-        return MatchResult(query, self._rank(query, record, (DocType.DEMAND,), k, audience, mode, demand_side=False))
+        matches = self._rank(query, record, (DocType.DEMAND,), k, audience, mode, demand_side=False)
+        return self._result(query, matches, {}, NEXT_STEPS_FOR_PATENT)
 
     # -- steps ---------------------------------------------------------------------------
+    @staticmethod
+    def _result(query: str, matches: list[Match], understood: dict[str, Any], steps: tuple[str, ...]) -> MatchResult:
+        no_match = not matches or matches[0].confidence == Confidence.LOW
+        return MatchResult(query, matches, understood, no_match, steps if no_match else ())
+
     def _query(self, text: str | None, doc_id: str | None, doc_type: DocType, audience: Audience) -> tuple[str, Terms]:
-        """The text to search with, and the record whose stated terms count (none for free text)."""
+        """The text to search with, and the record whose stated terms count (read from the words for free text)."""
         if (text is None) == (doc_id is None):
             raise InputError("请给出需求文本或编号之一")
         if text is not None:
-            return clean_query(text)[0], None
+            query = clean_query(text)[0]
+            return query, Demand.from_text(query)
         assert doc_id is not None
         chunks = self.index.get(doc_id, audience, doc_type)
         if not chunks:
@@ -156,36 +224,45 @@ class Matcher:
         legs = self.index.legs(
             query, audience, doc_types=targets, depth=self.candidates, dense_query=BOILERPLATE.sub("", query) or query
         )
-        dense, keyword, query_tokens = legs.dense, legs.keyword, legs.query_tokens
         if mode is MatchMode.DENSE:
-            return [
-                self._match(h.chunk, h.score, {"semantic": h.score}, query_tokens, record, demand_side)
-                for h in dense[:k]
-            ]
+            return [Match(h.chunk, h.score, {"semantic": h.score}) for h in legs.dense[:k]]
         if mode is MatchMode.RRF:
-            fused = rrf([[h.id for h in dense], [h.id for h in keyword]])
-            chunks = {h.id: h.chunk for h in [*dense, *keyword]}
-            return [
-                self._match(chunks[i], s, {"rrf": s}, query_tokens, record, demand_side)
-                for i, s in list(fused.items())[:k]
-            ]
-        return self._combined(legs, record, k, demand_side=demand_side)
+            fused = rrf([[h.id for h in legs.dense], [h.id for h in legs.keyword]])
+            chunks = {h.id: h.chunk for h in [*legs.dense, *legs.keyword]}
+            return [Match(chunks[i], s, {"rrf": s}) for i, s in list(fused.items())[:k]]
+        return self._combined(query, legs, record, k, demand_side=demand_side)
 
-    def _combined(self, legs: Legs, record: Terms, k: int, *, demand_side: bool) -> list[Match]:
+    def _combined(self, query: str, legs: Legs, record: Terms, k: int, *, demand_side: bool) -> list[Match]:
         chunks = {h.id: h.chunk for h in [*legs.keyword, *legs.dense]}
-        semantic = scaled(self._semantic(legs.query_vector, list(chunks.values())))
+        if not chunks:
+            return []
+        cosines = self._semantic(legs.query_vector, list(chunks.values()))
+        semantic = scaled(cosines)
+        median = float(np.median(list(cosines.values())))
         trust = min(keyword_weight(legs.coverage), 1.0)
         lexical = {i: s * trust for i, s in scaled({h.id: h.score for h in legs.keyword}).items()}
-        query_tokens = legs.query_tokens
-        matches = []
+        ranked = []
         for chunk_id, chunk in chunks.items():
             fits = _fits(record, _terms(chunk), demand_side)
             fit = float(np.mean([score for score, _ in fits])) if fits else 0.0
             parts = {"semantic": semantic.get(chunk_id, 0.0), "keyword": lexical.get(chunk_id, 0.0), "fit": fit}
             score = sum(WEIGHTS[name] * value for name, value in parts.items())
-            matches.append(self._match(chunk, score, parts, query_tokens, record, demand_side, fits))
-        matches.sort(key=lambda m: -m.score)
-        return matches[:k]
+            ranked.append((score, chunk, parts, fits))
+        ranked.sort(key=lambda item: -item[0])
+        weights = {t: self.index.idf(t) for t in set(legs.query_tokens)}
+        words = query_words(query)
+        matches = []
+        for score, chunk, parts, fits in ranked[:k]:
+            evidence = Evidence(
+                cosine=cosines[chunk.id],
+                lift=cosines[chunk.id] - median,
+                coverage=_coverage(weights, chunk.index_text),
+                fit=parts["fit"] if fits else None,
+            )
+            parts = parts | {"cosine": evidence.cosine, "lift": evidence.lift, "coverage": evidence.coverage}
+            reasons = self._reasons(chunk, evidence, words, weights, fits) + _unpriced(record, chunk, demand_side)
+            matches.append(Match(chunk, score, parts, reasons, str(grade(evidence)), card(chunk)))
+        return matches
 
     def _semantic(self, query_vector: list[float], chunks: list[Chunk]) -> dict[str, float]:
         """Cosine to each candidate's indexed text, blended with the cosine to its title.
@@ -199,27 +276,41 @@ class Matcher:
         blended = (1 - TITLE_WEIGHT) * bodies + TITLE_WEIGHT * titles
         return {c.id: float(score) for c, score in zip(chunks, blended, strict=True)}
 
-    def _match(
+    def _reasons(
         self,
         chunk: Chunk,
-        score: float,
-        parts: dict[str, float],
-        query_tokens: list[str],
-        record: Terms,
-        demand_side: bool,
-        fits: list[tuple[float, str]] | None = None,
-    ) -> Match:
-        reasons = []
-        common = {t for t in set(query_tokens) & set(tokenize(chunk.index_text)) if len(t) >= 2 and not t.isdigit()}
-        whole = [t for t in common if not any(t != other and t in other for other in common)]  # 电动车, not 动车
-        shared = sorted(whole, key=self.index.idf, reverse=True)[:SHARED_TERMS_SHOWN]
-        if "semantic" in parts:
-            reasons.append(f"语义相近度：{parts['semantic']:.2f}")
-        if shared:
+        evidence: Evidence,
+        words: set[str],
+        weights: dict[str, float],
+        fits: list[tuple[float, str]],
+    ) -> tuple[str, ...]:
+        """Confidence, the real words both texts use, the sentence that matches, and the terms compared."""
+        reasons = [describe(evidence)]
+        body = chunk.text.removeprefix(chunk.title).strip() or chunk.text
+        if shared := shared_words(words, body, self.index.idf):
             reasons.append(f"共同关键词：{'、'.join(shared)}")
-        for _, reason in fits if fits is not None else _fits(record, _terms(chunk), demand_side):
-            reasons.append(reason)
-        return Match(chunk, score, parts, tuple(reasons))
+        if sentence := quote(body, weights, lambda t: weights.get(t, 0.0)):
+            reasons.append(f"相关原文：「{sentence}」")
+        reasons += [reason for _, reason in fits]
+        return tuple(reasons)
+
+
+def _coverage(weights: dict[str, float], text: str) -> float:
+    """Share of the query's idf weight whose tokens occur in ``text`` (no re-tokenising of the candidate)."""
+    total = sum(weights.values())
+    lowered = text.lower()
+    return sum(w for t, w in weights.items() if t in lowered) / total if total else 0.0
+
+
+def _unpriced(record: Terms, chunk: Chunk, demand_side: bool) -> tuple[str, ...]:
+    """A budget stated against a price of 面议 is no fit either way, but the reader should know."""
+    demand, offer = (record, _terms(chunk)) if demand_side else (_terms(chunk), record)
+    if not isinstance(demand, Demand) or not isinstance(offer, Patent):
+        return ()
+    if demand.budget.bounds is None or offer.asking_price.bounds is not None:
+        return ()
+    price = offer.asking_price.text or "未标价"
+    return (f"价格：{price}，需与权利人协商（预算{demand.budget}）",)
 
 
 def _terms(chunk: Chunk) -> Terms:

@@ -71,6 +71,17 @@ class TestOfflineRouting:
         assert answer.citations[0].chunk.doc_type is DocType.PATENT and "隔膜" in answer.citations[0].chunk.title
         assert_quotes_verbatim(answer)
 
+    def test_a_need_nothing_fits_gets_no_match_and_next_steps(self, chat: ChatRouter) -> None:
+        answer = chat.answer("冷冻水饺运到外地经常化掉又冻上，粘成一坨，帮我匹配能解决的技术", PUBLIC)
+        assert answer.intent == "matching_request" and answer.text.startswith("知识库中暂无合适成果")
+        assert "技术交易平台" in answer.text and not answer.citations
+
+    def test_matches_show_confidence_holder_price_and_contact(self, chat: ChatRouter) -> None:
+        answer = chat.answer("我们需要一种能让电池在高温下不鼓包的隔膜技术，预算50万以内", PUBLIC)
+        first = answer.text.splitlines()[2]  # after 「理解为…」 and the heading
+        assert answer.text.startswith("理解为：预算≤50万元")
+        assert "可信度" in first and "权利人：" in first and "意向价格：" in first and "技术转移办公室" in first
+
     def test_patent_to_enterprises_request(self, chat: ChatRouter) -> None:
         answer = chat.answer("CN202310900014.8 这个专利可以找哪些企业？", OFFICER)
         assert answer.intent == "matching_request" and answer.text.startswith("可能匹配的企业需求")

@@ -29,8 +29,14 @@ class TestWhitelist:
     def test_recommend_returns_only_whitelisted_with_reasons(self, knowledge_index: KnowledgeIndex) -> None:
         found = recommend_agencies(knowledge_index, "需要专利价值评估和作价入股方案", PUBLIC, k=5)
         assert found and all(a.whitelisted for a in found)
-        assert all(any(r.startswith("提供所需服务") for r in a.reasons) for a in found[:3])
+        assert all(any(r.startswith("服务匹配") for r in a.reasons) for a in found[:3])
         assert set(found[0].scores) == {"服务频率", "服务能力", "服务质量", "内控体系", "履约记录", "诚信记录"}
+
+    def test_a_named_field_ranks_agencies_serving_it_first_with_contacts(self, knowledge_index: KnowledgeIndex) -> None:
+        found = recommend_agencies(knowledge_index, "我们有一个抗体药物项目，需要做价值评估并设计股权方案", PUBLIC, k=5)
+        assert "示例专利申请前评估服务中心" in [a.name for a in found[:2]]  # values 生物医药 projects
+        assert all(any(r.startswith("领域匹配：需求属生物医药") for r in a.reasons) for a in found[:2])
+        assert all(a.contact and any(r.startswith("联系：") for r in a.reasons) for a in found)
 
 
 def test_cli_recommends_only_whitelisted_agencies_with_reasons(knowledge_index: KnowledgeIndex) -> None:

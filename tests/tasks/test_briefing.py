@@ -100,16 +100,16 @@ class TestFigures:
             assert {m: v for m, v in zip(modes.categories, modes.series[series], strict=True) if v} == counted
 
     def test_pairs_are_above_the_threshold_and_public(self, ai_briefing: Briefing) -> None:
-        matched = ai_briefing.figure(f"有匹配度≥{MATCH_THRESHOLD:.2f}成果的需求")
+        matched = ai_briefing.figure(f"有{MATCH_THRESHOLD}成果的需求")
         assert 0 < matched <= ai_briefing.figure("企业需求总数")
-        assert ai_briefing.pairs and all(round(p.score, 2) >= MATCH_THRESHOLD for p in ai_briefing.pairs)
+        assert ai_briefing.pairs and all(p.confidence == "高" for p in ai_briefing.pairs)
         assert all(
             p.patent.doc_type is DocType.PATENT and p.demand.meta["industry"].startswith(AI) for p in ai_briefing.pairs
         )
 
     def test_actions_give_reasons_and_unmatched_demands_are_posted(self, ai_briefing: Briefing) -> None:
         assert ai_briefing.actions and all(a.reason for a in ai_briefing.actions)
-        unmatched = ai_briefing.figure("企业需求总数") - ai_briefing.figure(f"有匹配度≥{MATCH_THRESHOLD:.2f}成果的需求")
+        unmatched = ai_briefing.figure("企业需求总数") - ai_briefing.figure(f"有{MATCH_THRESHOLD}成果的需求")
         posting = [a for a in ai_briefing.actions if "发布到技术交易平台" in a.text]
         assert bool(posting) == (unmatched > 0)
 

@@ -8,9 +8,10 @@ import pytest
 
 from assistant.errors import InputError
 from assistant.index.knowledge_index import KnowledgeIndex
+from assistant.index.tokenizer import in_dictionary
 from assistant.index.visibility import Audience, Role
 from assistant.records import DocType
-from assistant.tasks.matching import Matcher, MatchMode
+from assistant.tasks.matching import NO_MATCH, Matcher, MatchMode
 from tests.conftest import REPO
 
 
@@ -31,7 +32,8 @@ class TestMatcher:
         result = matcher.for_demand(demand_id="D-A001", audience=Audience.public(), k=5)
         top = result.matches[0]
         assert top.chunk.doc_id in gold()["D-A001"]
-        assert set(top.parts) == {"semantic", "keyword", "fit"}
+        assert {"semantic", "keyword", "fit", "cosine", "lift", "coverage"} == set(top.parts)
+        assert top.confidence == "高" and not result.no_match
         assert any(r.startswith("技术领域一致") for r in top.reasons)
         assert any(r.startswith("合作方式") for r in top.reasons)
 
@@ -76,20 +78,65 @@ class TestMatcher:
             matcher.for_patent("CN-NOPE", audience=Audience(Role.OFFICER))
 
 
-def test_threshold_rows_count_matches_precision_and_flagged_no_match_demands() -> None:
-    from assistant.evaluation.matching import TopPair, threshold_rows
+class TestConfidenceAndReasons:
+    def test_a_need_nothing_fits_says_so_with_next_steps(self, matcher: Matcher) -> None:
+        result = matcher.for_demand("冷冻水饺运到外地经常化掉又冻上，粘成一坨", audience=Audience.public(), k=5)
+        assert result.no_match and result.matches[0].confidence == "低"
+        assert result.verdict == NO_MATCH and any("技术交易平台" in step for step in result.next_steps)
+        assert result.to_dict()["no_match"] is True
 
-    tops = [
-        TopPair(0.91, True, True),
-        TopPair(0.796, False, False),
-        TopPair(0.86, False, True),
-        TopPair(0.7, False, False),
+    def test_plain_words_are_understood_and_used_in_reasons(self, matcher: Matcher) -> None:
+        need = "想做一个能同时给手机、手表、耳机一起充电的板子，预算20万以内，授权使用"
+        result = matcher.for_demand(need, audience=Audience.public(), k=3)
+        assert result.understood_line() == "理解为：预算≤20万元；合作方式：许可"
+        top = result.matches[0]
+        assert top.chunk.doc_id == "CN202310900032.6" and top.confidence in ("高", "中") and not result.no_match
+        assert "合作方式：许可 ✓" in top.reasons and "价格：10万元，在预算≤20万元内" in top.reasons
+        assert any(r.startswith("相关原文：「") and r.endswith("」") for r in top.reasons)
+        assert top.card["asking_price"] == "10万元" and "技术转移办公室" in top.card["contact"]
+        assert {"abstract", "holder", "ipc", "legal_status", "maturity", "cooperation_modes"} <= set(top.card)
+
+    @pytest.mark.parametrize(
+        "need",
+        [
+            "医院想用人工智能看胸部CT，把肺结节和良恶性早点分出来，减少每例假阳性",
+            "钢厂想把排出来的二氧化碳捕集下来做成建材",
+        ],
+    )
+    def test_shared_keywords_are_real_words(self, matcher: Matcher, need: str) -> None:
+        result = matcher.for_demand(need, audience=Audience.public(), k=5)
+        shown = [
+            word
+            for m in result.matches
+            for r in m.reasons
+            if r.startswith("共同关键词：")
+            for word in r.removeprefix("共同关键词：").split("、")
+        ]
+        assert shown and all(in_dictionary(word) or word.isascii() for word in shown)
+        assert not {"与良", "例假", "二氧化"} & set(shown)
+
+    def test_briefing_and_page_share_one_confidence(self, matcher: Matcher) -> None:
+        result = matcher.for_demand(demand_id="D-A001", audience=Audience.public(), k=3)
+        assert all(m.reasons[0].startswith(f"可信度：{m.confidence}") for m in result.matches)
+
+
+def test_calibration_rows_per_split() -> None:
+    from assistant.evaluation.matching import Graded, calibration_rows
+
+    graded = [
+        Graded("test", True, "高", True, False, 1),
+        Graded("test", True, "高", False, False, 4),
+        Graded("test", True, "低", False, True, 2),
+        Graded("test", False, "低", False, True, None),
+        Graded("tune", False, "中", False, False, None),
     ]
-    at = {row["threshold"]: row for row in threshold_rows(tops)}
-    assert at[0.80] == {
-        "threshold": 0.80,
-        "matched": 3,
-        "precision": 0.333,
-        "no_match_flagged": 0.5,
-    }  # 0.796 shows as 0.80
-    assert at[0.90] == {"threshold": 0.90, "matched": 1, "precision": 1.0, "no_match_flagged": 1.0}
+    rows = calibration_rows(graded)
+    assert rows["test"] == {
+        "queries": 4,
+        "high": 2,
+        "high_precision": 0.5,
+        "no_match_needs": 1,
+        "no_match_flagged": 1.0,
+        "suitable_shown": 0.667,  # the flagged one no longer shows its patent
+    }
+    assert rows["tune"]["no_match_flagged"] == 0.0
