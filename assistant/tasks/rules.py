@@ -200,7 +200,7 @@ class RewardRequest:
     income: Decimal
     costs: Decimal | None = None
     region: str = NATIONAL
-    institution: str = "国家设立"
+    institution: str | None = None  # None: 国家设立
     unit_share: Decimal | None = None
 
 
@@ -296,7 +296,7 @@ def compute_reward(rules: RuleBase, request: RewardRequest) -> Reward:
         cited.append(floors[0])
         steps.append(
             Step(
-                f"单位类型为{kind}的研究开发机构、高等院校：本单位自定的奖励比例也不得低于国家标准"
+                f"本单位是{kind}的研究开发机构、高等院校：自定的奖励比例也不能低于国家标准"
                 f"{_percent(shares[0].min_share)}。",
                 floors[0].basis,
                 floors[0],
@@ -308,10 +308,13 @@ def compute_reward(rules: RuleBase, request: RewardRequest) -> Reward:
             cited.append(rule)
             shares.append(_share(rule, base, mode, steps))
         if not covered:
-            notes.append(f"知识库中没有{region}的地方规则，以上只按国家标准计算；{region}的地方规定请向当地主管部门核实。")
-    binding = _binding(rules, region, kind, shares, request.unit_share, base, mode, steps, notes, cited, floors)
-    if binding.rule_id == UNIT_RULE_ID:
-        shares.append(binding)
+            notes.append(
+                f"知识库中没有{region}的地方规则，以上只按国家标准计算；{region}的地方规定请向当地主管部门核实。"
+            )
+    unit = _unit_share(rules, region, request.unit_share, base, shares[0], cited)
+    if unit is not None:
+        shares.append(unit)
+    binding = _binding(rules, region, kind, shares[0], unit, steps, notes, cited, floors)
     _taxes(rules, region, mode, notes, cited)
     return Reward(
         mode=mode,
@@ -377,22 +380,36 @@ def _share(rule: Rule, base: Decimal, mode: str, steps: list[Step]) -> Share:
     return Share(rule.id, rule.region, fraction, amount, years, rule.basis, rule)
 
 
+def _unit_share(
+    rules: RuleBase, region: str, percent: Decimal | None, base: Decimal, standard: Share, cited: list[Rule]
+) -> Share | None:
+    """The unit's own share (its rule or agreement), when it has one."""
+    if percent is None:
+        return None
+    if not 0 <= percent <= HUNDRED:
+        raise InputError("本单位比例应在 0 到 100 之间（百分比）")
+    fraction = percent / HUNDRED
+    own_rule = rules.get(UNIT_RULE)
+    if own_rule:
+        cited.append(own_rule)
+    amount = (base * fraction).quantize(CENT, ROUND_HALF_UP)
+    basis = own_rule.basis if own_rule else "本单位规定或约定"
+    return Share(UNIT_RULE_ID, region, fraction, amount, standard.years, basis, own_rule)
+
+
 def _binding(
     rules: RuleBase,
     region: str,
     kind: str,
-    shares: list[Share],
-    unit_share: Decimal | None,
-    base: Decimal,
-    mode: str,
+    standard: Share,
+    unit: Share | None,
     steps: list[Step],
     notes: list[str],
     cited: list[Rule],
     floors: list[Rule],
 ) -> Share:
     """The share that binds: the national standard without a unit rule, else the unit's (never below a floor)."""
-    standard = shares[0]
-    if unit_share is None:
+    if unit is None:
         default = rules.find(region, "未规定时适用国家标准", kind=kind) if region != NATIONAL else []
         rule = default[0] if default else standard.rule
         if default:
@@ -405,24 +422,21 @@ def _binding(
             )
         )
         return standard
-    if not 0 <= unit_share <= HUNDRED:
-        raise InputError("本单位比例应在 0 到 100 之间（百分比）")
-    fraction = unit_share / HUNDRED
-    own_rule = rules.get(UNIT_RULE)
-    basis = own_rule.basis if own_rule else "本单位规定或约定"
-    if own_rule:
-        cited.append(own_rule)
-    unit = Share(UNIT_RULE_ID, region, fraction, (base * fraction).quantize(CENT, ROUND_HALF_UP),
-                 standard.years, basis, own_rule)  # fmt: skip
-    if floors and fraction < standard.min_share:
+    if floors and unit.min_share < standard.min_share:
         notes.append(
-            f"本单位比例 {_percent(fraction)} 低于国家标准 {_percent(standard.min_share)}，"
-            f"对{kind}单位不发生效力，按国家标准执行。"
+            f"本单位比例 {_percent(unit.min_share)} 低于国家标准 {_percent(standard.min_share)}；"
+            f"{kind}的研究开发机构、高等院校的规定不能低于该标准，按国家标准执行。"
         )
-        steps.append(Step(f"适用：国家标准（下限），团队至少 {yuan(standard.min_amount)}。", floors[0].basis, floors[0]))
+        steps.append(
+            Step(f"适用：国家标准（下限），团队至少 {yuan(standard.min_amount)}。", floors[0].basis, floors[0])
+        )
         return standard
     steps.append(
-        Step(f"本单位规定的比例 {_percent(fraction)} × {yuan(base)} = {yuan(unit.min_amount)}，按本单位规定执行。", basis, own_rule)
+        Step(
+            f"本单位规定的比例 {_percent(unit.min_share)} × 计提基数 = {yuan(unit.min_amount)}，按本单位规定执行。",
+            unit.basis,
+            unit.rule,
+        )
     )
     return unit
 
@@ -430,11 +444,8 @@ def _binding(
 def _taxes(rules: RuleBase, region: str, mode: str, notes: list[str], cited: list[Rule]) -> None:
     """Tax notes only where the region (or the nation) has a cited rule; cash rewards get none of ours."""
     found = [r for r in rules.rules if r.force == TAX and r.region in (NATIONAL, region) and r.covers(mode)]
-    if mode == "作价投资":
-        for rule in found:
-            cited.append(rule)
-            notes.append(f"税收：{rule.statement}（{rule.basis}）")
-    elif found:
-        rule = found[0]
+    for rule in found:
         cited.append(rule)
-        notes.append(f"税收：以股权形式发放奖励时，{rule.statement}（{rule.basis}）；现金奖励的个人所得税知识库中没有可计算的规则。")
+        notes.append(f"税收：{rule.statement}（{rule.basis}）")
+    if mode != "作价投资":
+        notes.append("现金奖励的个人所得税：知识库中没有可计算的规则，本测算不含税。")

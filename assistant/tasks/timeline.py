@@ -27,9 +27,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 from assistant.domain import Rule
+from assistant.tasks.disclosure_form import Publication
 from assistant.tasks.rules import RuleBase
 
 __all__ = [
@@ -53,13 +54,6 @@ GRACE_CASES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("第（一）项：国家出现紧急状态或者非常情况时为公共利益目的首次公开", re.compile(r"紧急状态|非常情况")),
 )
 NO_GRACE = re.compile(r"期刊|预印本|arxiv|学位论文|毕业论文|网络|网站|公众号|博客|销售|使用公开|产品", re.IGNORECASE)
-
-
-class PublicationLike(Protocol):
-    kind: str
-    venue: str
-    date: date | None
-    status: str
 
 
 def grace_case(kind: str, venue: str = "") -> str:
@@ -102,7 +96,7 @@ class Timeline:
     grace_applicable: bool | None  # None: nothing is public yet
     grace_last_day: date | None
     grace_passed: bool | None
-    file_before: date | None  # the earliest day a pending publication is expected to appear
+    next_publication: date | None  # the earliest day a pending publication is expected to appear
     planned_past: bool
     planned_in_time: bool | None
     items: tuple[TimelineItem, ...]
@@ -116,7 +110,7 @@ class Timeline:
             "grace_applicable": self.grace_applicable,
             "grace_last_day": day(self.grace_last_day),
             "grace_passed": self.grace_passed,
-            "file_before": day(self.file_before),
+            "next_publication": day(self.next_publication),
             "planned_past": self.planned_past,
             "planned_in_time": self.planned_in_time,
             "items": [{"text": item.text, "basis": item.basis} for item in self.items],
@@ -128,14 +122,14 @@ class Timeline:
         return tuple({rule.id: rule for item in self.items for rule in item.rules}.values())
 
 
-def _label(publication: PublicationLike) -> str:
+def _label(publication: Publication) -> str:
     venue = f"《{publication.venue.strip('《》')}》" if publication.venue else ""
     return f"{venue}{publication.kind}"
 
 
 def build_timeline(
     rules: RuleBase,
-    publications: Sequence[PublicationLike],
+    publications: Sequence[Publication],
     planned_filing_date: date | None,
     *,
     today: date,
@@ -158,7 +152,9 @@ def build_timeline(
         for p in public:
             when = p.date.isoformat() if p.date else "日期未填"
             if not p.date:
-                items.append(TimelineItem(f"{_label(p)}已公开但未填日期：无法计算宽限期，请补充公开日期。", cite(grace)))
+                items.append(
+                    TimelineItem(f"{_label(p)}已公开但未填日期：无法计算宽限期，请补充公开日期。", cite(grace))
+                )
             elif cases[id(p)]:
                 items.append(TimelineItem(
                     f"{_label(p)}（{when}）可能属于专利法第二十四条{cases[id(p)]}的情形，前提是展会或会议符合实施细则"
@@ -205,10 +201,10 @@ def build_timeline(
             cite(novelty, grace),
         ))  # fmt: skip
     upcoming = sorted(p.date for p in pending if p.date)
-    file_before = upcoming[0] if upcoming else None
+    next_publication = upcoming[0] if upcoming else None
 
     planned_past = planned_filing_date is not None and planned_filing_date < today
-    in_time = _in_time(planned_filing_date, applicable, public, last_day, file_before)
+    in_time = _in_time(planned_filing_date, applicable, public, last_day, next_publication)
     if planned_filing_date is not None:
         if planned_past:
             items.append(TimelineItem(
@@ -218,8 +214,8 @@ def build_timeline(
             limit = []
             if last_day:
                 limit.append(f"宽限期最后一天 {last_day.isoformat()}")
-            if file_before:
-                limit.append(f"预计公开日 {file_before.isoformat()} 之前")
+            if next_publication:
+                limit.append(f"预计公开日 {next_publication.isoformat()}")
             reason = "、".join(limit) or "已有不适用宽限期的公开"
             items.append(TimelineItem(
                 f"拟申请日期 {planned_filing_date.isoformat()} 赶不上{reason}：请提前申请日期。",
@@ -234,7 +230,7 @@ def build_timeline(
         grace_applicable=applicable,
         grace_last_day=last_day,
         grace_passed=passed,
-        file_before=file_before,
+        next_publication=next_publication,
         planned_past=planned_past,
         planned_in_time=in_time,
         items=tuple(items),
@@ -244,15 +240,19 @@ def build_timeline(
 def _in_time(
     planned: date | None,
     applicable: bool | None,
-    public: Sequence[PublicationLike],
+    public: Sequence[Publication],
     last_day: date | None,
-    file_before: date | None,
+    next_publication: date | None,
 ) -> bool | None:
-    """Does the planned filing date keep novelty? ``None`` when no date is planned."""
+    """Does the planned filing date keep novelty? ``None`` when no date is planned.
+
+    Prior art is what was public *before* the filing date (专利法第二十二条), so filing on the
+    day a paper appears is still in time; the checklist advises filing earlier.
+    """
     if planned is None:
         return None
     if public and applicable is False:
         return False  # a disclosure no grace case covers is prior art already
     if last_day is not None and planned > last_day:
         return False
-    return not (file_before is not None and planned >= file_before)
+    return not (next_publication is not None and planned > next_publication)
