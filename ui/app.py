@@ -12,6 +12,7 @@ navigation = st.navigation(
         st.Page("app_pages/chat.py", title="智能问答", icon="💬", default=True),
         st.Page("app_pages/matching.py", title="供需匹配", icon="🤝"),
         st.Page("app_pages/disclosure.py", title="成果披露", icon="📝"),
+        st.Page("app_pages/reward.py", title="奖励测算", icon="🧮"),
         st.Page("app_pages/briefing.py", title="简报生成", icon="📊"),
         st.Page("app_pages/agencies.py", title="服务机构", icon="🏢"),
         st.Page("app_pages/search.py", title="知识检索", icon="🔎"),
