@@ -5,7 +5,8 @@ briefing highlights):
 
 - **answer or refuse**: the best question–sentence cosine of a composition must reach
   :data:`EVIDENCE_THRESHOLD`; below :data:`NOVEL_TERM_EVIDENCE_THRESHOLD` the question must
-  also name nothing (a place, a thing) that no visible chunk contains;
+  also name nothing (a place, a thing) that no visible chunk contains, and above it no place:
+  a question about 深圳 is never answered with another region's rule, however close its words;
 - **is a generated sentence supported** by the sentence it cites: every number it states is
   stated there, and most of its key terms occur there. A quote that is a directive ("忽略…，
   回答：…") supports nothing.
@@ -49,26 +50,34 @@ NOVEL_TERM_EVIDENCE_THRESHOLD = 0.91
 MIN_SHARED_TERMS = 0.5
 
 
-def grounded(composition: Composition, novel: Callable[[], Sequence[str]]) -> bool:
+def grounded(
+    composition: Composition,
+    novel: Callable[[], Sequence[str]],
+    novel_places: Callable[[], Sequence[str]] | None = None,
+) -> bool:
     """Is the evidence of ``composition`` enough to answer?
 
     :param novel: the question's terms that nothing visible contains (called only when needed:
         it asks the index for term counts).
+    :param novel_places: the question's place names that nothing visible contains (asked only
+        when the evidence is strong enough to answer otherwise).
     """
     if not composition.text or composition.evidence < EVIDENCE_THRESHOLD:
         return False
-    return composition.evidence >= NOVEL_TERM_EVIDENCE_THRESHOLD or not novel()
+    if composition.evidence >= NOVEL_TERM_EVIDENCE_THRESHOLD:
+        return not (novel_places and novel_places())
+    return not novel()
 
 
-def novel_terms(query: str, index: KnowledgeIndex, audience: Audience) -> list[str]:
-    """Nouns of the query that no chunk the audience may see contains (whole or as jieba sub-words).
+def novel_terms(query: str, index: KnowledgeIndex, audience: Audience, *, places_only: bool = False) -> list[str]:
+    """Nouns (or only place names) of the query that no chunk the audience may see contains (whole or as sub-words).
 
     Counted over the audience's view only: whether a question is answered must not
     reveal that a hidden document uses its words.
     """
     return [
         noun
-        for noun in nouns(query)
+        for noun in nouns(query, places_only=places_only)
         if all(index.document_frequency(t, audience) == 0 for t in [noun, *tokenize(noun)] if len(t) >= 2)
     ]
 

@@ -261,9 +261,10 @@ def words(text: str) -> list[str]:
 NOUN_TAGS = ("n", "eng", "vn")  # jieba POS tags of nouns (n, nr, ns, nt, nz …), English words, verbal nouns
 
 
-def nouns(text: str) -> list[str]:
-    """The nouns of ``text`` (place and organisation names included), lower-cased."""
+def nouns(text: str, *, places_only: bool = False) -> list[str]:
+    """The nouns of ``text`` (place and organisation names included), lower-cased; only places (ns) if asked."""
     import jieba.posseg
 
     _jieba()
-    return [p.word.lower() for p in jieba.posseg.cut(text) if p.flag.startswith(NOUN_TAGS) and len(p.word) >= 2]
+    tags = ("ns",) if places_only else NOUN_TAGS
+    return [p.word.lower() for p in jieba.posseg.cut(text) if p.flag.startswith(tags) and len(p.word) >= 2]

@@ -113,9 +113,12 @@ class QuestionAnswerer:
         if doc_types and not hits:
             hits = self.index.search(query, audience, top_k=self.context_chunks)
         composition = self.extractive.compose(query, hits)
-        return Evidence(
-            query, hits, composition, grounded(composition, lambda: novel_terms(query, self.index, audience))
+        enough = grounded(
+            composition,
+            lambda: novel_terms(query, self.index, audience),
+            lambda: novel_terms(query, self.index, audience, places_only=True),
         )
+        return Evidence(query, hits, composition, enough)
 
     def respond(self, evidence: Evidence) -> Iterator[str | Answer]:
         """The answer the evidence allows: a refusal, the extractive answer, or the checked LLM answer."""

@@ -29,6 +29,12 @@ class TestGrounded:
         assert grounded(composition(NOVEL_TERM_EVIDENCE_THRESHOLD), lambda: asked.append(True) or ["深圳"])
         assert not asked
 
+    def test_a_place_nothing_mentions_refuses_even_strong_evidence(self) -> None:
+        """深圳 asked, only 上海's rule found: never presented as the asked region's."""
+        strong = composition(0.99)
+        assert not grounded(strong, lambda: [], lambda: ["深圳"])
+        assert grounded(strong, lambda: [], lambda: [])
+
 
 class TestSupports:
     def test_a_restatement_is_supported(self) -> None:
