@@ -96,9 +96,7 @@ def _reward(rules: RuleBase, case: dict[str, Any]) -> dict[str, Any]:
         "error": False,
         "net_income": payload["net_income"],
         "binding_rule": reward.binding.rule_id,
-        "binding_amount": payload["shares"][[s.rule_id for s in reward.shares].index(reward.binding.rule_id)][
-            "min_amount"
-        ],
+        "binding_amount": reward.binding.to_dict()["min_amount"],
         "shares": {s["rule_id"]: s["min_amount"] for s in payload["shares"]},
         "years": {s["rule_id"]: s["years"] for s in payload["shares"] if s["years"] is not None},
         "covered": reward.covered,

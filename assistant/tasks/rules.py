@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -35,7 +35,7 @@ from assistant.domain import Rule
 from assistant.errors import InputError
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.visibility import Audience
-from assistant.records import DocType
+from assistant.records import Chunk, DocType
 
 __all__ = [
     "INSTITUTION_KINDS",
@@ -146,7 +146,7 @@ class RuleBase:
     rules: tuple[Rule, ...]
 
     @classmethod
-    def from_chunks(cls, chunks: Iterable[Any]) -> RuleBase:
+    def from_chunks(cls, chunks: Iterable[Chunk]) -> RuleBase:
         """Rules of the chunks that are rule rows (other policy chunks are skipped), sorted by id."""
         rules = {c.doc_id: Rule.from_chunk(c) for c in chunks if Rule.is_rule(c)}
         return cls(tuple(sorted(rules.values(), key=lambda r: (r.region != NATIONAL, r.region, r.id))))
@@ -253,7 +253,7 @@ class Reward:
     steps: tuple[Step, ...]
     notes: tuple[str, ...]
     covered: bool
-    cited: tuple[Rule, ...] = field(default=())
+    cited: tuple[Rule, ...] = ()  # every rule a step or note rests on, once
 
     def to_dict(self) -> dict[str, Any]:
         """Exactly the ``kezhuan reward --json`` keys (DESIGN.md)."""
