@@ -15,6 +15,7 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from assistant.index.knowledge_index import KnowledgeIndex
     from assistant.index.visibility import Audience
     from assistant.tasks.briefing_document import BriefingFormat
+    from assistant.tasks.rules import RuleBase
 
 __all__ = ["app", "main"]
 
@@ -497,10 +499,120 @@ def agencies(
             typer.echo(f"    · {reason}")
 
 
+@app.command()
+def rules(
+    region: Annotated[str | None, typer.Option("--region", help="地区，如 上海（列出国家规则和该地区规则）。")] = None,
+    mode: Annotated[str | None, typer.Option("--mode", help="转让 | 许可 | 作价投资 | 自行实施 | 合作实施")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """规则库：列出可计算的规则（比例、期限、日期）及其法规条款。"""
+    from assistant.tasks.rules import normalise_region
+
+    base = _rule_base()
+    chosen = base.select(region=region, mode=mode)
+    if as_json:
+        _print_json({"rules": [_rule_dict(rule) for rule in chosen]})
+        return
+    if region and not base.covers(normalise_region(region)):
+        typer.echo(f"提示：规则库中没有{normalise_region(region)}的地方规则，只列出国家规则。", err=True)
+    if not chosen:
+        typer.echo("没有符合条件的规则。")
+    for rule in chosen:
+        value = f"{rule.value}{rule.unit}" if rule.value else "—"
+        years = f"，{rule.years[0]}–{rule.years[1]}年" if rule.years and rule.years[0] != rule.years[1] else (
+            f"，{rule.years[0]}年" if rule.years else "")  # fmt: skip
+        typer.echo(f"{rule.id} [{rule.region}] {rule.quantity}：{value}{years}（{'、'.join(rule.modes) or '—'}；"
+                   f"{rule.institution}）{rule.basis}")  # fmt: skip
+
+
+def _rule_dict(rule: Any) -> dict[str, Any]:
+    """A rule as ``kezhuan rules --json`` prints it (DESIGN.md)."""
+    number = rule.number
+    value: Any = (int(number) if number == number.to_integral_value() else float(number)) if number is not None else (
+        rule.value or None)  # fmt: skip
+    return {
+        "id": rule.id,
+        "region": rule.region,
+        "institution": rule.institution,
+        "mode": "、".join(rule.modes),
+        "quantity": rule.quantity,
+        "value": value,
+        "unit": rule.unit,
+        "effective_date": rule.effective_date.isoformat() if rule.effective_date else None,
+        "basis": rule.basis,
+    }
+
+
+def _amount(value: str, option: str) -> Decimal:
+    """An amount option in yuan, or with a 万/亿 suffix.
+
+    :raises InputError: ``value`` is not one amount.
+    """
+    from assistant.domain import parse_yuan
+
+    amount = parse_yuan(value)
+    if amount is None:
+        raise InputError(f"{option} 的值“{value}”应为金额，如 2000000、200万 或 1.5亿")
+    return amount
+
+
+@app.command()
+def reward(
+    mode: Annotated[str, typer.Option("--mode", help="转让 | 许可 | 作价投资 | 自行实施 | 合作实施")],
+    income: Annotated[
+        str,
+        typer.Option(
+            "--income", help="转让/许可：合同收入；作价投资：形成的股份价值；实施：年营业利润。可写 200万、1.5亿。"
+        ),
+    ],
+    costs: Annotated[
+        str | None, typer.Option("--costs", help="转让/许可：按规则可扣除的费用合计（税费、维护费、评估鉴定费）。")
+    ] = None,
+    region: Annotated[str | None, typer.Option("--region", help="地区，如 上海（默认：全国）。")] = None,
+    institution: Annotated[str | None, typer.Option("--institution", help="国家设立（默认）| 地方设立 | 其他")] = None,
+    unit_share: Annotated[
+        float | None, typer.Option("--unit-share", min=0, max=100, help="本单位制度或约定的奖励比例（%），如有。")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """奖励测算：净收入、各适用规则下团队的最低比例与金额、哪条规则起约束作用，每一步注明法条。"""
+    from assistant.tasks.rules import RewardRequest, compute_reward, yuan
+
+    request = RewardRequest(
+        mode=mode,
+        income=_amount(income, "--income"),
+        costs=_amount(costs, "--costs") if costs is not None else None,
+        region=region or "全国",
+        institution=institution,
+        unit_share=Decimal(str(unit_share)) if unit_share is not None else None,
+    )
+    result = compute_reward(_rule_base(), request)
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    typer.echo(f"{result.region}·{result.mode}：团队至少 {yuan(result.binding.min_amount)}（{result.binding.basis}）")
+    for number, step in enumerate(result.steps, start=1):
+        typer.echo(f"{number}. {step.text}" + (f"  [{step.basis}]" if step.basis else ""))
+    for note in result.notes:
+        typer.echo(f"注：{note}")
+
+
+def _rule_base() -> RuleBase:
+    """The rule base of the configured index: public data, read with the public audience."""
+    from assistant.index.visibility import Audience
+    from assistant.tasks.rules import load_rules
+
+    return load_rules(_open_index(load_settings()), Audience.public())
+
+
 @app.command(name="eval")
 def evaluate(
     suite: Annotated[
-        str, typer.Option("--suite", help="retrieval（法规检索）| kb（知识库检索）| qa（问答）")
+        str,
+        typer.Option(
+            "--suite",
+            help="retrieval（法规检索）| kb（知识库检索）| qa（问答）| matching | ipc | rules（奖励测算与披露时间线）",
+        ),
     ] = "retrieval",
     corpus: Annotated[Path | None, typer.Option("--corpus", help="被索引的文件夹（默认按评测集而定）。")] = None,
     questions: Annotated[Path | None, typer.Option("--questions", help="问题集 JSONL。")] = None,
@@ -511,6 +623,7 @@ def evaluate(
     from assistant.evaluation.matching import run_matching_suite
     from assistant.evaluation.qa import run_qa_suite
     from assistant.evaluation.retrieval import SUITES, run_retrieval_suite
+    from assistant.evaluation.rules import run_rules_suite
 
     report: Any
     settings = load_settings()
@@ -518,12 +631,14 @@ def evaluate(
         report = run_ipc_suite(settings, log=not as_json)
     elif suite == "matching":
         report = run_matching_suite(settings, log=not as_json)
+    elif suite == "rules":
+        report = run_rules_suite(settings, log=not as_json)
     elif suite == "qa":
         report = run_qa_suite(settings, knowledge=corpus or Path("knowledge"), log=not as_json)
     elif suite in SUITES:
         report = run_retrieval_suite(SUITES[suite], settings, corpus=corpus, questions=questions, log=not as_json)
     else:
-        raise InputError(f"未知的评测集 {suite!r}；可选：{', '.join([*SUITES, 'qa', 'matching', 'ipc'])}")
+        raise InputError(f"未知的评测集 {suite!r}；可选：{', '.join([*SUITES, 'qa', 'matching', 'ipc', 'rules'])}")
     if as_json:
         _print_json(report.to_dict())
     else:

@@ -1,4 +1,4 @@
-"""Typed domain records: patents, demands, agencies and disclosures, parsed once from a chunk.
+"""Typed domain records: patents, demands, agencies, disclosures and rules, parsed once from a chunk.
 
 Ingest keeps a record's fields as flat metadata strings (``ipc="H01M 50/403；H01M 10/05"``,
 ``maturity="中试"``, ``budget="50-100万元"``). Every rule about what those strings mean lives
@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Self, TypeGuard
 
 from assistant.records import Chunk, DocType, MetaValue
@@ -47,6 +48,7 @@ __all__ = [
     "NeedTerms",
     "Patent",
     "Record",
+    "Rule",
     "cooperation_modes",
     "describe_maturity",
     "fields_named",
@@ -56,6 +58,7 @@ __all__ = [
     "parse_ipc",
     "parse_money",
     "parse_record",
+    "parse_yuan",
     "read_need",
     "split_labels",
 ]
@@ -179,7 +182,9 @@ NEGOTIABLE_WORDS = ("面议", "待定", "协商", "商议")
 UP_TO = re.compile(r"[≤<]|以下|以内|不超过|不高于|最多")
 AT_LEAST = re.compile(r"[≥>]|以上|不低于|不少于|至少|起")
 AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿|千万|百万|万)?")
-UNIT_IN_WAN = {"亿": 10000.0, "千万": 1000.0, "百万": 100.0, "万": 1.0, "": 0.0001}  # "" is yuan
+YUAN_PER_UNIT = {"亿": 10**8, "千万": 10**7, "百万": 10**6, "万": 10**4, "": 1}  # "" is yuan
+UNIT_IN_WAN = {unit: yuan / 10**4 for unit, yuan in YUAN_PER_UNIT.items()}
+ONE_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿|千万|百万|万)?\s*元?")
 
 
 def parse_money(value: object) -> tuple[float, float] | None:
@@ -205,6 +210,21 @@ def parse_money(value: object) -> tuple[float, float] | None:
     if AT_LEAST.search(text) and len(numbers) == 1:
         return numbers[0], math.inf
     return min(numbers), max(numbers)
+
+
+def parse_yuan(value: object) -> Decimal | None:
+    """One amount in yuan, exactly: "200万" → 2000000, "1.5亿元" → 150000000, "2,000,000" → 2000000.
+
+    ``None`` unless the whole text is one amount (a range or words are not an amount to compute with).
+    """
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", _fold(value)).replace(" ", "")
+    match = ONE_AMOUNT.fullmatch(text)
+    if match is None:
+        return None
+    try:
+        return Decimal(match.group(1)) * YUAN_PER_UNIT[match.group(2) or ""]
+    except InvalidOperation:
+        return None
 
 
 @dataclass(frozen=True)
@@ -734,6 +754,79 @@ class Disclosure(_FromChunk):
             section=chunk.locator.rsplit(">", 1)[-1].strip(),
             sample=meta.get("sample") is True,
         )
+
+
+@dataclass(frozen=True)
+class Rule(_FromChunk):
+    """A computable rule of knowledge/rules/ (``doc_type`` policy with a rule id): one quantity of one article.
+
+    ``value`` is the number or date as written (``50``, ``03-30``); :attr:`number` is it as an
+    exact decimal. ``modes`` lists the transfer modes it covers ("全部": every mode, empty: none).
+    ``years`` is (at least, at most) for a share paid over years (``3-5`` → (3, 5)).
+    """
+
+    chunk: Chunk
+    region: str
+    level: str
+    institution: str
+    modes: tuple[str, ...]
+    quantity: str
+    value: str
+    unit: str
+    years: tuple[int, int] | None
+    force: str
+    deductions: tuple[str, ...]
+    effective_date: date | None
+    law: str
+    article: str
+
+    @classmethod
+    def from_chunk(cls, chunk: Chunk) -> Rule:
+        meta = _expect(chunk, DocType.POLICY)
+        if not _text(meta.get("quantity")):
+            raise ValueError(f"{chunk.doc_id} 不是规则库中的规则")
+        years = [int(n) for n in re.findall(r"\d+", _fold(meta.get("years")))]
+        return cls(
+            chunk=chunk,
+            region=_text(meta.get("region")),
+            level=_text(meta.get("level")),
+            institution=_text(meta.get("institution")),
+            modes=tuple(m for m in re.split(r"[、,，/;；\s]+", _fold(meta.get("mode"))) if m),
+            quantity=_text(meta.get("quantity")),
+            value=_fold(meta.get("value")),
+            unit=_text(meta.get("unit")),
+            years=(min(years), max(years)) if years else None,
+            force=_text(meta.get("force")),
+            deductions=tuple(d for d in re.split(r"[；;]", _text(meta.get("deductions"))) if d.strip()),
+            effective_date=parse_date(meta.get("effective_date")),
+            law=_text(meta.get("law")),
+            article=_text(meta.get("article")),
+        )
+
+    @staticmethod
+    def is_rule(chunk: Chunk) -> bool:
+        """Is this chunk a row of the rule base (a policy chunk that states a quantity)?"""
+        return chunk.doc_type is DocType.POLICY and bool(_text(chunk.meta.get("quantity")))
+
+    @property
+    def number(self) -> Decimal | None:
+        """The value as an exact number (``None`` for a date or a rule without a value)."""
+        try:
+            return Decimal(self.value) if re.fullmatch(r"\d+(?:\.\d+)?", self.value) else None
+        except InvalidOperation:
+            return None
+
+    @property
+    def basis(self) -> str:
+        """The law and article, as every answer and step cites it: 《…》第X条."""
+        return f"《{self.law}》{self.article}"
+
+    @property
+    def statement(self) -> str:
+        return self.chunk.text
+
+    def covers(self, mode: str) -> bool:
+        return "全部" in self.modes or mode in self.modes
 
 
 Record = Patent | Demand | Agency | Disclosure

@@ -49,6 +49,8 @@ if identity.role is Role.RESEARCHER:
         st.Page("app_pages/disclosure.py", title="成果披露", icon="📝"),
         st.Page("app_pages/my_disclosures.py", title="我的披露", icon="🗂️"),
     ]
+if identity.role is not Role.ENTERPRISE:
+    pages.append(st.Page("app_pages/reward.py", title="奖励测算", icon="🧮"))
 pages += [
     st.Page("app_pages/briefing.py", title="简报生成", icon="📊"),
     st.Page("app_pages/agencies.py", title="服务机构", icon="🏢"),

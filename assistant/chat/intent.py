@@ -12,14 +12,32 @@ Usage example::
     classify("帮我写一份发明披露")                         # Intent.DISCLOSURE_HELP
     is_request(Intent.BRIEFING_REQUEST, "怎么生成简报？")   # False: a how-to question
     briefing_topic("帮我生成一份人工智能领域的简报")        # '人工智能领域'
+    reward_question("在上海把专利以200万转让，扣除评估费10万，团队至少拿多少？").costs  # Decimal('100000')
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
-__all__ = ["DEFAULT_BRIEFING_TOPIC", "WORKFLOWS", "Intent", "briefing_topic", "classify", "is_request", "patent_number"]
+from assistant.domain import parse_yuan
+from assistant.tasks.disclosure_form import Publication
+from assistant.tasks.rules import RewardRequest
+from assistant.tasks.timeline import add_months
+
+__all__ = [
+    "DEFAULT_BRIEFING_TOPIC",
+    "WORKFLOWS",
+    "Intent",
+    "briefing_topic",
+    "classify",
+    "is_request",
+    "patent_number",
+    "reward_question",
+    "timeline_question",
+]
 
 
 class Intent(StrEnum):
@@ -29,6 +47,8 @@ class Intent(StrEnum):
     AGENCY_LOOKUP = "agency_lookup"
     DISCLOSURE_HELP = "disclosure_help"
     BRIEFING_REQUEST = "briefing_request"
+    REWARD_CALCULATION = "reward_calculation"
+    DISCLOSURE_TIMELINE = "disclosure_timeline"
     SMALL_TALK = "small_talk"
     OUT_OF_SCOPE = "out_of_scope"
 
@@ -40,6 +60,19 @@ RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         re.compile(
             r"^\s*(你好|您好|嗨|哈喽|hello|hi|谢谢|多谢|感谢|再见|拜拜|早上好|晚上好|你是谁|你能做什么|你会什么)[\s!！。.？?～~]*$",
             re.I,
+        ),
+    ),
+    (  # an amount, a transfer mode and the team's share: a computation, not a policy question
+        Intent.REWARD_CALCULATION,
+        re.compile(
+            r"(?=.*\d\s*(?:万|亿|元))(?=.*(?:转让|许可|作价|入股|实施))(?=.*(?:团队|奖励|报酬|拿|分到|分多少|得多少|能分))"
+        ),
+    ),
+    (  # a paper or talk, and whether a patent can still be filed: the disclosure timeline
+        Intent.DISCLOSURE_TIMELINE,
+        re.compile(
+            r"(?=.*(?:论文|发表|投稿|录用|会议|报告|展会|展出|预印本))"
+            r"(?=.*(?:申请专利|专利申请|来得及|宽限期|新颖性|还能申请|还可以申请))"
         ),
     ),
     (
@@ -125,3 +158,93 @@ def patent_number(text: str) -> str | None:
     """The application number a turn names ("CN 202310900014.8"), normalised, if any."""
     found = PATENT_NUMBER.search(text)
     return found.group(0).replace(" ", "").upper() if found else None
+
+
+# -- computation questions -------------------------------------------------------------------
+REGIONS = re.compile(
+    r"(北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|"
+    r"贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆|深圳|杭州|南京|苏州|武汉|成都|西安|广州)"
+)
+MODE_WORDS = (("作价", "作价投资"), ("入股", "作价投资"), ("许可", "许可"), ("转让", "转让"),
+              ("合作实施", "合作实施"), ("实施", "自行实施"))  # fmt: skip
+AMOUNT_IN_TEXT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿|千万|百万|万)?元?")
+COST_WORDS = re.compile(r"(扣除|扣掉|扣|减去|减掉|费|成本|税)[^，,。；;]{0,6}$")
+UNIT_SHARE = re.compile(r"(?:学校|单位|本校|制度|规定|约定)[^，,。；;]{0,8}?(\d+(?:\.\d+)?)\s*[%％]")
+
+
+def reward_question(text: str) -> RewardRequest | None:
+    """The calculator's input a chat turn states (mode, amounts, region, a unit's share), or ``None``.
+
+    An amount counts when it has 万, 亿 or 元; one right after 扣除/费/税 is a deduction, the
+    first other one the income.
+    """
+    mode = next((name for word, name in MODE_WORDS if word in text), None)
+    income: Decimal | None = None
+    costs = Decimal(0)
+    found_cost = False
+    for match in AMOUNT_IN_TEXT.finditer(text):
+        if not match.group(2) and not match.group(0).endswith("元"):
+            continue
+        amount = parse_yuan(match.group(0))
+        if amount is None:
+            continue
+        if COST_WORDS.search(text[: match.start()]):
+            costs += amount
+            found_cost = True
+        elif income is None:
+            income = amount
+    if mode is None or income is None:
+        return None
+    region = REGIONS.search(text)
+    share = UNIT_SHARE.search(text)
+    return RewardRequest(
+        mode=mode,
+        income=income,
+        costs=costs if found_cost and mode in ("转让", "许可") else None,
+        region=region.group(1) if region else "全国",
+        unit_share=Decimal(share.group(1)) if share else None,
+    )
+
+
+PUBLIC_WORDS = re.compile(r"已经?(发表|公开|报告|展出)|(发表|公开|报告|展出|讲)(了|过)")
+DATE_IN_TEXT = re.compile(r"(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+MONTHS_AGO = re.compile(r"(\d+|一|两|二|三|四|五|六)个(?:多)?月(前|以前|之前|后|以后|之后)")
+CHINESE_NUMBERS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+
+
+def timeline_question(text: str, today: date) -> Publication:
+    """The one publication a chat turn describes: its kind, whether it is public yet, and its date if said."""
+    if re.search(r"会议|报告会|研讨会|年会", text):
+        kind = "会议报告"
+    elif re.search(r"展会|展览|展出", text):
+        kind = "展会"
+    elif re.search(r"预印本|arxiv", text, re.IGNORECASE):
+        kind = "预印本"
+    elif "学位论文" in text:
+        kind = "学位论文"
+    else:
+        kind = "期刊论文"
+    public = bool(PUBLIC_WORDS.search(text))
+    status = (
+        ("已报告" if kind in ("会议报告", "展会") else "已发表")
+        if public
+        else ("已录用" if "录用" in text else "已投稿")
+    )
+    return Publication.model_validate({"kind": kind, "date": _said_date(text, today), "status": status})
+
+
+def _said_date(text: str, today: date) -> date | None:
+    """A date the turn names: 2025-03-15, 3月15日, 下个月 (its first day), 下周, 明天, 两个月前 …"""
+    if match := DATE_IN_TEXT.search(text):
+        year = int(match.group(1)) if match.group(1) else today.year
+        try:
+            return date(year, int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            return None
+    if match := MONTHS_AGO.search(text):
+        number = CHINESE_NUMBERS.get(match.group(1)) or int(match.group(1))
+        return add_months(today, -number if "前" in match.group(2) else number)
+    relative = {"下个月": add_months(today.replace(day=1), 1), "上个月": add_months(today.replace(day=1), -1),
+                "下周": today + timedelta(days=7), "上周": today - timedelta(days=7),
+                "明天": today + timedelta(days=1), "昨天": today - timedelta(days=1), "今天": today}  # fmt: skip
+    return next((day for word, day in relative.items() if word in text), None)

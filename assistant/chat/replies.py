@@ -17,11 +17,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from assistant.chat.intent import Intent
+from assistant.domain import Rule
 from assistant.records import Answer, Citation
 from assistant.tasks.agencies import ListedAgency
 from assistant.tasks.briefing import Briefing
 from assistant.tasks.match_card import CARD_LABELS
 from assistant.tasks.matching import MatchResult
+from assistant.tasks.rules import Reward, yuan
+from assistant.tasks.timeline import Timeline
 from assistant.text import split_sentences
 
 __all__ = [
@@ -32,8 +35,10 @@ __all__ = [
     "matches",
     "out_of_scope",
     "policy",
+    "reward",
     "small_talk",
     "technologies",
+    "timeline",
 ]
 
 ITEMS_IN_CHAT = 3  # matches, agencies and actions shown in one reply; the hint names the full list
@@ -58,6 +63,8 @@ MATCHING_HINT = "完整的匹配结果与评分明细，请使用「供需匹配
 TECHNOLOGY_LEAD = "以下专利可能解决这个技术问题（样例数据，仅供演示）："
 AGENCY_HINT = "白名单身份以科技创新券白名单数据为准；按服务、领域、地区筛选请使用「服务机构」页面。"
 BRIEFING_HINT = "含图表和资料来源的完整简报（Markdown / Word）请使用「简报生成」页面。"
+REWARD_HINT = "换一种方式、地区或本单位比例重新测算，请使用「奖励测算」页面；具体比例以本单位制度或协议为准。"
+TIMELINE_HINT = "按披露表中的全部公开记录和拟申请日期计算时间线，请使用「成果披露」页面；具体申请策略请咨询专利代理人。"
 BRIEFING_PROGRESS = "正在统计记录、为需求匹配成果并检索政策要点，请稍候（全部存量约需半分钟）……"
 
 
@@ -145,3 +152,46 @@ def briefing(built: Briefing, topic: str) -> Answer:
         lines += ["", f"政策要点：{built.highlights_note}{built.highlights}"]
     notice = " ".join(n for n in (built.notice, BRIEFING_HINT) if n)
     return Answer("\n".join(lines), built.citations, Intent.BRIEFING_REQUEST.value, "extractive", True, topic, notice)
+
+
+class _Cited:
+    """Numbers rules as they are first cited: [1], [2] …, each with its chunk and its first sentence."""
+
+    def __init__(self) -> None:
+        self.citations: list[Citation] = []
+        self._numbers: dict[str, int] = {}
+
+    def mark(self, rule: Rule | None) -> str:
+        if rule is None:
+            return ""
+        if rule.id not in self._numbers:
+            self._numbers[rule.id] = len(self.citations) + 1
+            sentences = split_sentences(rule.chunk.text) or [rule.chunk.text]
+            self.citations.append(Citation(self._numbers[rule.id], rule.chunk, sentences[0]))
+        return f"[{self._numbers[rule.id]}]"
+
+
+def reward(result: Reward, *, query: str, mode: str) -> Answer:
+    """The calculator's result: the binding minimum first, then every step with its article cited."""
+    cited = _Cited()
+    binding = result.binding
+    lines = [
+        f"按规则库测算（{result.region}·{result.mode}）：团队至少 {yuan(binding.min_amount)}"
+        f"{cited.mark(binding.rule)}。",
+        "",
+        "计算步骤：",
+    ]
+    lines += [f"{n}. {step.text}{cited.mark(step.rule)}" for n, step in enumerate(result.steps, start=1)]
+    if result.notes:
+        lines += ["", *[f"注：{note}" for note in result.notes]]
+    return Answer("\n".join(lines), tuple(cited.citations), Intent.REWARD_CALCULATION.value, mode, True, query,
+                  REWARD_HINT)  # fmt: skip
+
+
+def timeline(result: Timeline, *, query: str, mode: str) -> Answer:
+    """The timeline of the publication a turn describes, each item with its articles cited."""
+    cited = _Cited()
+    lines = [f"按今天（{result.today.isoformat()}）计算：", ""]
+    lines += [f"- {item.text}{''.join(cited.mark(rule) for rule in item.rules)}" for item in result.items]
+    return Answer("\n".join(lines), tuple(cited.citations), Intent.DISCLOSURE_TIMELINE.value, mode, True, query,
+                  TIMELINE_HINT)  # fmt: skip

@@ -26,10 +26,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from datetime import date
 
 from assistant.chat import replies
 from assistant.chat.conversation import standalone
-from assistant.chat.intent import WORKFLOWS, Intent, briefing_topic, classify, is_request, patent_number
+from assistant.chat.intent import (
+    WORKFLOWS,
+    Intent,
+    briefing_topic,
+    classify,
+    is_request,
+    patent_number,
+    reward_question,
+    timeline_question,
+)
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.index.knowledge_index import KnowledgeIndex
@@ -40,6 +50,8 @@ from assistant.tasks.agencies import recommend_agencies
 from assistant.tasks.briefing import Briefer, BriefingRequest
 from assistant.tasks.matching import Matcher
 from assistant.tasks.qa import QuestionAnswerer
+from assistant.tasks.rules import compute_reward, load_rules
+from assistant.tasks.timeline import build_timeline
 
 __all__ = ["ChatRouter"]
 
@@ -100,6 +112,13 @@ class ChatRouter:
             yield greeting.text
             yield greeting
             return
+        if intent in (Intent.REWARD_CALCULATION, Intent.DISCLOSURE_TIMELINE):
+            computed = self._compute(intent, text, audience)
+            if computed is not None:
+                yield computed.text
+                yield computed
+                return
+            intent = Intent.POLICY_QUESTION  # nothing to compute with: answer from the knowledge base
         doc_types = DOC_TYPES_BY_INTENT.get(intent)
         if is_request(intent, text):
             if intent is Intent.BRIEFING_REQUEST:
@@ -138,6 +157,21 @@ class ChatRouter:
             return replies.agencies(found, query=text, mode=self.qa.mode)
         topic = briefing_topic(text)
         return replies.briefing(Briefer(self.index).build(BriefingRequest(topic=topic), audience), topic)
+
+    def _compute(self, intent: Intent, text: str, audience: Audience) -> Answer | None:
+        """The calculator's or the timeline's answer; ``None`` when the turn lacks what they need."""
+        rules = load_rules(self.index, audience)
+        if intent is Intent.REWARD_CALCULATION:
+            request = reward_question(text)
+            if request is None:
+                return None
+            try:
+                return replies.reward(compute_reward(rules, request), query=text, mode=self.qa.mode)
+            except InputError:
+                return None
+        today = date.today()
+        timeline = build_timeline(rules, [timeline_question(text, today)], None, today=today)
+        return replies.timeline(timeline, query=text, mode=self.qa.mode) if timeline.rules else None
 
     def _ask(
         self,

@@ -64,6 +64,7 @@ LOADER_BY_SUFFIX = {suffix: loader for loader in LOADERS for suffix in loader.ex
 FOLDER_TYPES = {
     "policies": DocType.POLICY,
     "laws": DocType.POLICY,
+    "rules": DocType.POLICY,
     "patents": DocType.PATENT,
     "agencies": DocType.AGENCY,
     "demands": DocType.DEMAND,

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from assistant.errors import InvalidValueError, UnknownColumnsError
 from assistant.records import DocType, MetaValue, SourceDocument, Visibility
@@ -31,6 +31,7 @@ __all__ = [
     "GenericRecord",
     "PatentRecord",
     "RecordSchema",
+    "RuleRecord",
     "rows_to_documents",
 ]
 
@@ -94,6 +95,10 @@ class RecordSchema(BaseModel):
 
     def context(self) -> str:
         return " ".join(str(getattr(self, name)) for name in self.context_fields if getattr(self, name, ""))
+
+    def locator(self) -> str:
+        """Where the row's content is written in its source; "" means the row number."""
+        return ""
 
     def meta(self) -> dict[str, MetaValue]:
         """Every field except the ones that become chunk attributes, as flat scalars."""
@@ -202,6 +207,50 @@ class GenericRecord(RecordSchema):
     )
 
 
+class RuleRecord(RecordSchema):
+    """A computable rule (knowledge/rules/*.csv): one quantity of one law article, in our own words.
+
+    Indexed as policy text (so answers cite it like any guide) and parsed into
+    :class:`assistant.domain.Rule` by the calculators. ``region``, ``level`` and
+    ``effective_date`` are the metadata keys every policy chunk uses.
+    """
+
+    doc_type = DocType.POLICY
+    text_fields = ("statement",)
+    body_layout = (("", "statement"),)
+    context_fields = ("id", "region", "mode", "quantity", "law", "article")
+
+    id: str | None = Field(default=None, validation_alias=_names("规则编号", "rule_id"))
+    region: str = Field(validation_alias=_names("地区", "region"))
+    level: str = Field(default="", validation_alias=_names("层级", "level"))
+    institution: str = Field(validation_alias=_names("适用单位", "institution"))
+    mode: str = Field(default="", validation_alias=_names("转化方式", "mode"))
+    quantity: str = Field(validation_alias=_names("事项", "quantity"))
+    value: str = Field(default="", validation_alias=_names("数值", "value"))
+    unit: str = Field(default="", validation_alias=_names("单位", "unit"))
+    years: str = Field(default="", validation_alias=_names("年限", "years"))
+    force: str = Field(default="", validation_alias=_names("约束", "force"))
+    deductions: str = Field(default="", validation_alias=_names("扣除项", "deductions"))
+    effective_date: str = Field(default="", validation_alias=_names("生效日期", "effective_date"))
+    law: str = Field(validation_alias=_names("法规", "law"))
+    article: str = Field(validation_alias=_names("条款", "article"))
+    statement: str = Field(default="", validation_alias=_names("说明", "statement"))
+
+    @model_validator(mode="after")
+    def _cited_title(self) -> RuleRecord:
+        """A rule is cited as the rule base's summary of its law: 《规则库：…》第X条."""
+        if not self.title:
+            self.title = f"规则库：{self.law}"
+        return self
+
+    def locator(self) -> str:
+        return self.article
+
+    def meta(self) -> dict[str, MetaValue]:
+        """The rule's fields; the statement itself is the chunk text, not metadata."""
+        return {k: v for k, v in super().meta().items() if k != "statement"}
+
+
 def _parse_flag(value: Any) -> Any:
     if isinstance(value, str):
         lowered = value.strip().lower()
@@ -219,8 +268,14 @@ SCHEMAS: dict[DocType, type[RecordSchema]] = {
 }
 
 
+# A policy table is a rule table when it has a rule id column (规则编号), else generic text rows.
+RULE_ID_HEADERS = {"规则编号", "rule_id"}
+
+
 def _schema_for(doc_type: DocType | None, headers: set[str]) -> type[RecordSchema]:
     """The schema of ``doc_type``, or the one whose text columns the headers name."""
+    if headers & RULE_ID_HEADERS and doc_type in (None, DocType.POLICY):
+        return RuleRecord
     if doc_type is not None:
         return SCHEMAS.get(doc_type, GenericRecord)
     best: type[RecordSchema] = GenericRecord
@@ -290,7 +345,7 @@ def rows_to_documents(
                 source=source,
                 visibility=record.visibility,
                 is_record=True,
-                locator=f"第{number}行",
+                locator=record.locator() or f"第{number}行",
                 context=record.context(),
                 meta=record.meta(),
             )

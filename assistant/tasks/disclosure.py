@@ -7,11 +7,14 @@ A researcher fills a 科技成果披露表 (fields after BRIEF.md §3.5). The wo
 2. drafts a 科技成果披露摘要 in the order a transfer office reads it, with a plain-language
    summary, the key innovations, the maturity and its TRL meaning, and a checklist of
    the questions the office will ask, each with its policy basis cited from the index;
-3. lists similar indexed patents (a first novelty hint, not a search report) and
+3. works out the disclosure timeline from the publication list and the planned filing date
+   (:mod:`~assistant.tasks.timeline`): earliest public disclosure, whether a grace-period case
+   could apply and its last day, papers not yet public, a planned date already past;
+4. lists similar indexed patents (a first novelty hint, not a search report) and
    suggests IPC subclasses;
-4. suggests next steps: whitelisted agencies whose services fit, enterprises whose
+5. suggests next steps: whitelisted agencies whose services fit, enterprises whose
    demands look related;
-5. stores the draft as a confidential ``disclosure`` document owned by its author: a
+6. stores the draft as a confidential ``disclosure`` document owned by its author: a
    Markdown file under ``<data dir>/disclosures/`` (folder 0700, file 0600) whose name is
    built from slugs, with front matter written by a YAML library, then indexed. A draft
    that is not indexed raises :class:`~assistant.errors.StoreError`: it is never reported
@@ -38,7 +41,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +61,8 @@ from assistant.report.slug import slug
 from assistant.tasks.disclosure_form import DisclosureForm
 from assistant.tasks.fit import maturity_level
 from assistant.tasks.ipc import IpcSuggestion, suggest_ipc
+from assistant.tasks.rules import load_rules
+from assistant.tasks.timeline import Timeline, build_timeline
 
 __all__ = ["DisclosureDraft", "DisclosureDrafter", "StoredDraft", "polish_summary"]
 
@@ -120,6 +125,7 @@ class DisclosureDraft:
     ipc: list[IpcSuggestion]
     agencies: list[Hit]
     enterprises: list[Hit]
+    timeline: Timeline | None = None
     stored_as: str = ""
     notice: str = ""  # why the LLM's polish was not used (empty when it was, or offline)
 
@@ -186,11 +192,13 @@ class DisclosureDrafter:
     :param index: where policies, patents, agencies and demands are found, and where
         the draft is stored.
     :param llm: a chat model that polishes the summary paragraph (``None``: offline).
+    :param today: the day the timeline is computed for (``None``: the current date).
     """
 
-    def __init__(self, index: KnowledgeIndex, *, llm: Any = None) -> None:
+    def __init__(self, index: KnowledgeIndex, *, llm: Any = None, today: date | None = None) -> None:
         self.index = index
         self.llm = llm
+        self.today = today
 
     def draft(self, form: DisclosureForm, audience: Audience, *, store: bool = True) -> DisclosureDraft:
         """Build the draft; with ``store``, index it as the author's confidential document.
@@ -208,6 +216,12 @@ class DisclosureDrafter:
             summary=summary.text,
             notice=summary.notice,
             checklist=self._checklist(form, audience),
+            timeline=build_timeline(
+                load_rules(self.index, audience),
+                form.publications,
+                form.planned_filing_date,
+                today=self.today or date.today(),
+            ),
             similar=self._similar(text, audience),
             ipc=suggest_ipc(self.index, text, audience),
             agencies=self._agencies(form, audience),
@@ -223,12 +237,7 @@ class DisclosureDrafter:
         return hits[0] if hits else None
 
     def _checklist(self, form: DisclosureForm, audience: Audience) -> list[ChecklistItem]:
-        items: list[tuple[str, str]] = []
-        public = [p for p in form.publications if p.status in ("已公开", "已投稿")]
-        if public:
-            kinds = "、".join(f"{p.kind}（{p.status}{'，' + p.date.isoformat() if p.date else ''}）" for p in public)
-            items.append((f"申请前已有公开或投稿：{kinds}。公开在先会破坏新颖性，请尽快评估并在公开前提交申请。",
-                          "论文发表或会议报告后还能申请专利吗 新颖性 宽限期"))  # fmt: skip
+        items: list[tuple[str, str]] = []  # publications and filing dates: the timeline section
         if form.funding_source == "纵向":
             items.append((f"经费来自纵向项目（{form.project_no}）：须按项目管理要求报告实施情况，长期不实施可能由国家无偿实施。",
                           "财政资金项目形成的知识产权 未实施 国家无偿实施"))  # fmt: skip
@@ -384,6 +393,14 @@ def _cite(hit: Hit | None) -> str:
     return f"（依据：《{hit.chunk.title}》{hit.chunk.locator}）" if hit else "（知识库中未找到依据，请咨询转化办）"
 
 
+def _timeline(timeline: Timeline | None) -> BulletList:
+    """The timeline's checklist, each item with the articles it rests on."""
+    if timeline is None:
+        return BulletList(("未计算时间线。",))
+    lines = [f"{item.text}（依据：{item.basis}）" if item.basis else item.text for item in timeline.items]
+    return BulletList(tuple(lines or ["暂无需要关注的时间节点。"]))
+
+
 def _bullets(items: list[str], empty: str) -> BulletList:
     return BulletList(tuple(items or [empty]))
 
@@ -428,6 +445,7 @@ def _sections(draft: DisclosureDraft) -> tuple[Section, ...]:
             "知识产权与公开情况",
             [BulletList(tuple((publications or ["尚无公开"]) + (ip or ["尚无已申请的知识产权"])))],
         ),
+        ("公开与申请时间线", [_timeline(draft.timeline)]),
         (
             "转化意向",
             [Paragraph(f"拟转化方式：{form.transfer_mode}；{'申请' if form.vesting_requested else '暂不申请'}赋权。")],

@@ -44,6 +44,7 @@ __all__ = [
     "FUNDING_SOURCES",
     "LINE_FORMATS",
     "MAX_FORM_CHARS",
+    "PUBLICATION_STATUSES",
     "DisclosureForm",
     "ExistingIP",
     "FieldRule",
@@ -56,8 +57,11 @@ __all__ = [
 AchievementType = Literal["专利", "软件著作权", "集成电路布图设计", "植物新品种", "生物医药新品种", "技术秘密"]
 FundingSource = Literal["纵向", "横向", "自筹", "无"]
 Confidentiality = Literal["普通", "保密", "涉密"]
-PublicationStatus = Literal["已公开", "已投稿", "计划"]
+# 已发表 (published) and 已报告 (presented, exhibited) are public, like the older 已公开; 已投稿 (submitted),
+# 已录用 (accepted) and 计划 (planned) are not yet (assistant.tasks.timeline reads them so).
+PublicationStatus = Literal["已公开", "已发表", "已报告", "已投稿", "已录用", "计划"]
 ACHIEVEMENT_TYPES: tuple[str, ...] = get_args(AchievementType)
+PUBLICATION_STATUSES: tuple[str, ...] = get_args(PublicationStatus)
 FUNDING_SOURCES: tuple[str, ...] = get_args(FundingSource)
 CONFIDENTIALITY_LEVELS: tuple[str, ...] = get_args(Confidentiality)
 
@@ -125,7 +129,10 @@ FIELDS: dict[str, FieldRule] = {
 LABELS = {name: rule.label for name, rule in FIELDS.items()}
 LINE_FORMATS = {
     "inventors": "每行一人：姓名，贡献比例，院系",
-    "publications": "每行一项：类型，场合，日期，状态；状态为 已公开、已投稿 或 计划",
+    "publications": (
+        "每行一项：类型，场合，日期，状态；状态为 已发表、已报告、已公开、已录用、已投稿 或 计划；"
+        "已公开的填公开日，未公开的填预计公开日（可不填）"
+    ),
     "innovations": f"每行一条，最多{MAX_INNOVATIONS}条，每条{FIELDS['innovations'].hint}",
 }
 
@@ -206,7 +213,7 @@ class Publication(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    kind: str = _text("kind", description="论文、会议报告、学位论文、预印本、展会……")
+    kind: str = _text("kind", description="期刊论文、会议报告、学位论文、预印本、展会……")
     venue: str = _text("venue", default="")
     date: dt.date | None = None
     status: PublicationStatus

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 
-from assistant.chat.intent import DEFAULT_BRIEFING_TOPIC, Intent, briefing_topic, classify, is_request, patent_number
+from assistant.chat.intent import (
+    DEFAULT_BRIEFING_TOPIC,
+    Intent,
+    briefing_topic,
+    classify,
+    is_request,
+    patent_number,
+    reward_question,
+    timeline_question,
+)
 
 
 @pytest.mark.parametrize(
@@ -18,6 +30,9 @@ from assistant.chat.intent import DEFAULT_BRIEFING_TOPIC, Intent, briefing_topic
         ("有没有储能方面的专利", Intent.TECHNOLOGY_SEARCH),
         ("赋权试点后我能拿到多少收益？", Intent.POLICY_QUESTION),
         ("红烧肉怎么做才不油腻？", Intent.OUT_OF_SCOPE),
+        ("在上海把专利以200万转让，扣除评估费10万，团队至少拿多少？", Intent.REWARD_CALCULATION),
+        ("论文下个月发表，还来得及申请专利吗？", Intent.DISCLOSURE_TIMELINE),
+        ("上海高校转让成果的奖励比例是多少？", Intent.POLICY_QUESTION),  # no amount: a policy question
     ],
 )
 def test_classify(turn: str, intent: Intent) -> None:
@@ -77,3 +92,40 @@ def test_routing_of_criteria_recommendations_and_technology_questions(
 ) -> None:
     assert classify(turn) is intent
     assert is_request(intent, turn) is asks_to_run
+
+
+class TestComputationQuestions:
+    def test_reward_question_reads_mode_amounts_and_region(self) -> None:
+        request = reward_question("在上海把专利以200万转让，扣除评估费10万，团队至少拿多少？")
+        assert request is not None
+        assert (request.mode, request.income, request.costs, request.region) == (
+            "转让",
+            Decimal(2_000_000),
+            Decimal(100_000),
+            "上海",
+        )
+
+    def test_reward_question_reads_a_units_share_and_equity(self) -> None:
+        request = reward_question("以专利作价1.5亿入股，学校规定团队80%，团队能分多少？")
+        assert request is not None
+        assert (request.mode, request.income, request.costs, request.unit_share) == (
+            "作价投资",
+            Decimal(150_000_000),
+            None,
+            Decimal(80),
+        )
+
+    def test_reward_question_without_an_amount_is_none(self) -> None:
+        assert reward_question("转让以后团队能拿多少？") is None
+
+    @pytest.mark.parametrize(
+        ("turn", "kind", "status", "day"),
+        [
+            ("论文下个月发表，还来得及申请专利吗？", "期刊论文", "已投稿", date(2026, 1, 1)),
+            ("两个月前在学术会议上报告过了，还能申请专利吗？", "会议报告", "已报告", date(2025, 10, 2)),
+            ("论文已录用，2026年3月15日上线，还来得及申请专利吗？", "期刊论文", "已录用", date(2026, 3, 15)),
+        ],
+    )
+    def test_timeline_question(self, turn: str, kind: str, status: str, day: date) -> None:
+        publication = timeline_question(turn, date(2025, 12, 2))
+        assert (publication.kind, publication.status, publication.date) == (kind, status, day)

@@ -87,6 +87,20 @@ class TestOfflineRouting:
         assert answer.intent == "matching_request" and answer.text.startswith("可能匹配的企业需求")
         assert answer.citations[0].chunk.doc_id == "D-A001"
 
+    def test_reward_question_is_answered_by_the_calculator_with_its_steps(self, chat: ChatRouter) -> None:
+        answer = chat.answer("在上海把专利以200万转让，扣除评估费10万，团队至少拿多少？", PUBLIC)
+        assert answer.intent == "reward_calculation" and "「奖励测算」页面" in answer.notice
+        assert "团队至少 950,000元（95万元）" in answer.text and "1,330,000元" in answer.text
+        cited = {c.chunk.doc_id for c in answer.citations}
+        assert {"CN-TL-45-1", "SH-TC-34-1", "SH-TC-34-4"} <= cited
+        assert_quotes_verbatim(answer)
+
+    def test_paper_next_month_gets_the_timeline(self, chat: ChatRouter) -> None:
+        answer = chat.answer("论文下个月发表，还来得及申请专利吗？", PUBLIC)
+        assert answer.intent == "disclosure_timeline" and "尚未公开" in answer.text
+        assert {"CN-PL-22", "CN-PL-24"} <= {c.chunk.doc_id for c in answer.citations}
+        assert_quotes_verbatim(answer)
+
     def test_disclosure_help_answers_and_points_to_the_workflow(self, chat: ChatRouter) -> None:
         answer = chat.answer("帮我写一份职务科技成果披露", PUBLIC)
         assert answer.intent == "disclosure_help" and answer.grounded and "「成果披露」页面" in answer.notice

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import stat
 from collections.abc import Iterator
@@ -35,6 +36,7 @@ SECTIONS = (
     "关键创新点",
     "技术方案",
     "成熟度",
+    "公开与申请时间线",
     "转化办将关注的问题",
     "相似专利",
     "IPC 分类建议",
@@ -56,12 +58,17 @@ def own_index(knowledge_index: KnowledgeIndex, tmp_path_factory: pytest.TempPath
 
 class TestDisclosureDrafter:
     def test_draft_sections_checklist_and_hints(self, own_index: KnowledgeIndex, tmp_path: Path) -> None:
-        draft = DisclosureDrafter(own_index).draft(parse_form(FORM), AUTHOR)
+        draft = DisclosureDrafter(own_index, today=dt.date(2025, 8, 1)).draft(parse_form(FORM), AUTHOR)
         markdown = draft.markdown()
         for section in SECTIONS:
             assert f"## {section}" in markdown
         issues = " ".join(item.issue for item in draft.checklist)
-        assert "新颖性" in issues and "纵向" in issues and "实施例" in issues and "赋权" in issues
+        assert "纵向" in issues and "实施例" in issues and "赋权" in issues
+        # the example's conference talk (2025-05-20, status 已公开 as older forms write it) opens a grace window
+        assert draft.timeline is not None and draft.timeline.grace_last_day == dt.date(2025, 11, 20)
+        assert (
+            "最迟须在 2025-11-20 提交申请" in markdown and "《中华人民共和国专利法（2020修正）》第二十四条" in markdown
+        )
         assert all(item.basis is not None for item in draft.checklist)
         assert "（依据：《" in markdown
         assert "TRL5" in markdown and "非检索报告" in markdown.replace("并非检索报告", "非检索报告")

@@ -133,7 +133,7 @@ class TestWhatChineseUsersType:
             "第4行贡献比例：应大于0"
         )
         assert found["publications"].startswith(
-            "第1行状态：应为已公开、已投稿、计划之一（现为“2025-03-15”）；第2行：应为“类型"
+            "第1行状态：应为已公开、已发表、已报告、已投稿、已录用、计划之一（现为“2025-03-15”）；第2行：应为“类型"
         )
         for message in found.values():
             assert_chinese(message)

@@ -71,6 +71,7 @@ def test_disclosure_page_validates_then_drafts(app: AppTest) -> None:
     assert not app.exception and not app.error
     preview = " ".join(m.value for m in app.markdown)
     assert "关键创新点" in preview and "转化办将关注的问题" in preview
+    assert "公开与申请时间线" in preview and "第二十四条" in preview  # the example's conference talk
     assert len(app.get("download_button")) == 2
 
 
@@ -109,6 +110,17 @@ def test_enterprise_has_no_disclosure_pages(app: AppTest, monkeypatch: pytest.Mo
             app.switch_page(page)
 
 
+def test_reward_page_computes_with_citations(app: AppTest) -> None:
+    app.switch_page("app_pages/reward.py").run()
+    app.text_input(key="reward_income").input("200万").run()
+    app.text_input(key="reward_costs").input("10万").run()
+    app.button(key="reward_go").click().run()
+    assert not app.exception and not app.error
+    assert app.metric[0].value == "950,000元（95万元）"
+    steps = " ".join(m.value for m in app.markdown)
+    assert "第三十四条第二款" in steps and "1,330,000元" in steps
+
+
 def test_disclosure_page_reads_what_chinese_users_type(app: AppTest) -> None:
     app.switch_page("app_pages/disclosure.py").run()
     assert app.text_input(key="disclose_title").label == "成果名称（2–200字）"
@@ -131,7 +143,7 @@ def test_disclosure_page_names_each_line_it_cannot_read(app: AppTest) -> None:
     app.button(key="FormSubmitter:disclose_form-生成披露摘要").click().run()
     errors = [e.value for e in app.error]
     assert "完成人：第1行：应为“姓名，贡献比例，院系”，各部分用逗号、顿号或分号分开（现为“张示例 60”）" in errors
-    assert "公开情况：第1行状态：应为已公开、已投稿、计划之一（现为“投了”）" in errors
+    assert "公开情况：第1行状态：应为已公开、已发表、已报告、已投稿、已录用、计划之一（现为“投了”）" in errors
 
 
 def test_search_page(app: AppTest) -> None:

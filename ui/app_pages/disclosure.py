@@ -41,13 +41,14 @@ if identity.role is not Role.RESEARCHER or not identity.researcher_id:
 st.caption(
     "填写科技成果披露表，生成披露摘要草稿；草稿仅本人与转化专员可见，可在「我的披露」中再次下载或撤回。"
     "相似专利仅为初步提示，不是检索报告。"
+    "草稿中的“公开与申请时间线”按公开情况和拟申请日期计算最早公开日、宽限期最后一天等，并注明法条。"
     "括号里是各栏的字数要求；多项内容每行一项，各部分可用逗号（, 或 ，）、顿号或分号分隔。"
 )
 st.caption(f"提交人：{identity.name}（研究人员编号 {identity.researcher_id}）")
 
 if st.button("载入示例", key="disclose_example"):
     example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    for name in ("title", "field", "maturity", "project_no", "transfer_mode", *LONG_FIELDS):
+    for name in ("title", "field", "maturity", "project_no", "transfer_mode", "planned_filing_date", *LONG_FIELDS):
         st.session_state[f"disclose_{name}"] = example.get(name, "")
     st.session_state.disclose_innovations = "\n".join(example["innovations"])
     st.session_state.disclose_inventors = "\n".join(
@@ -78,6 +79,9 @@ with st.form("disclose_form"):
             FIELDS["confidentiality"].label, CONFIDENTIALITY_LEVELS, index=1, key="disclose_secrecy"
         ),
         "vesting_requested": right.checkbox(FIELDS["vesting_requested"].label, key="disclose_vesting"),
+        "planned_filing_date": left.text_input(
+            f"{FIELDS['planned_filing_date'].label}（YYYY-MM-DD，可不填）", key="disclose_planned_filing_date"
+        ),
     }
     values["inventors"] = st.text_area(form_label("inventors"), key="disclose_inventors")
     for name in LONG_FIELDS:
