@@ -205,7 +205,7 @@ class Ingestor:
     ) -> IngestReport:
         if reset:
             self.index.clear()
-        manifest = Manifest.load(self.index.manifest_path)
+        manifest = Manifest.load(self.index)
         if manifest.files and manifest.embeddings and manifest.embeddings != self.index.namespace:
             raise ConfigError(
                 f"索引由向量模型 {manifest.embeddings} 建立，当前为 {self.index.namespace}；请加 --reset 重建索引"

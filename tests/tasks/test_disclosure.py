@@ -167,7 +167,7 @@ class TestStore:
         assert not (small_index.data_dir / "disclosures" / draft.file_name()).exists()
 
     def test_index_of_another_model_is_an_error(self, small_index: KnowledgeIndex) -> None:
-        manifest = Manifest.load(small_index.manifest_path)
+        manifest = Manifest.load(small_index)
         manifest.embeddings = "another-model"
         manifest.save()
         with pytest.raises(StoreError, match=r"^草稿未能存入知识库：索引由向量模型 another-model 建立"):
