@@ -119,7 +119,8 @@ class KnowledgeIndex:
     ) -> list[Hit]:
         """The ``k`` chunks nearest to ``text`` by meaning alone (similar patents, IPC votes)."""
         self._refresh()
-        return self._dense.search(text, k, audience.filter(doc_types))
+        search_filter = audience.filter(doc_types)
+        return self._dense.search(text, k, search_filter, share=self._keyword.share(search_filter))
 
     def records(self, doc_type: DocType, audience: Audience) -> list[Chunk]:
         """Every chunk of one type that ``audience`` may see (the filter runs in Chroma)."""
