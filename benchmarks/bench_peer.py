@@ -38,9 +38,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def peer_is_right(source: str, text: str, gold: frozenset[tuple[str, str]]) -> bool:
     """A gold file, and the article's own heading (not a mention of a longer number: 第三条 in 第三十三条)."""
-    return any(
-        Path(source).name == file and re.search(rf"(^|\s){re.escape(article)}", text) for file, article in gold
-    )
+    return any(Path(source).name == file and re.search(rf"(^|\s){re.escape(article)}", text) for file, article in gold)
 
 
 def run(cache_dir: Path) -> dict[str, Any]:
