@@ -133,11 +133,13 @@ class ChromaStore:
 
     def get(self, ids: Sequence[str]) -> list[Chunk]:
         """Chunks by id, in the order asked; missing ids are skipped."""
-        page = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
-        by_id = {
-            i: Chunk.from_stored(t or "", dict(m or {}))
-            for i, t, m in zip(page["ids"], page["documents"] or [], page["metadatas"] or [], strict=True)
-        }
+        by_id: dict[str, Chunk] = {}
+        for start in range(0, len(ids), READ_PAGE):  # a new server-mode instance asks for every chunk at once
+            page = self._collection.get(ids=list(ids[start : start + READ_PAGE]), include=["documents", "metadatas"])
+            by_id.update(
+                (i, Chunk.from_stored(t or "", dict(m or {})))
+                for i, t, m in zip(page["ids"], page["documents"] or [], page["metadatas"] or [], strict=True)
+            )
         return [by_id[i] for i in ids if i in by_id]
 
     def find(self, doc_id: str) -> list[Chunk]:
