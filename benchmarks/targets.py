@@ -46,7 +46,7 @@ def rows(folder: Path) -> list[tuple[str, str, str, str, str]]:
     for run in load(folder, "bench-scale.json") or []:
         embed = run["embed_p50_ms"]
         name = f"{run['size'] // 1000}k, {run['store']}"
-        if run["size"] <= 10_000 and run["store"] == "embedded":
+        if run["size"] <= 10_000:
             add(
                 f"search p50 ({name})",
                 2 * embed,
