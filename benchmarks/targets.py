@@ -43,6 +43,13 @@ def rows(folder: Path) -> list[tuple[str, str, str, str, str]]:
             "s",
             f"{this['search_s'] / max(floor, 1e-9):.0f}× interpreter",
         )
+        # CPU seconds barely move with the machine's load: the figure to compare when it is busy.
+        add("kezhuan --help above the interpreter, CPU", 0.5, this["help_above_interpreter_cpu_s"], "s", "")
+        add("kezhuan search, CPU", 1.5, this["search_cpu_s"], "s", "")
+        if "compare" in start:
+            other = start["compare"]
+            ratio = this["search_cpu_s"] / max(other["search_cpu_s"], 1e-9)
+            out.append((f"search CPU vs {other['source']}", "—", f"{this['search_cpu_s']:g} s", f"{ratio:.2f}×", ""))
     for run in load(folder, "bench-scale.json") or []:
         embed = run["embed_p50_ms"]
         name = f"{run['size'] // 1000}k, {run['store']}"
