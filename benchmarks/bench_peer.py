@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import statistics
 import tempfile
 import time
@@ -90,10 +91,12 @@ def run(cache_dir: Path) -> dict[str, Any]:
         latency["peer"].append(time.perf_counter() - t)
         scores["peer"] += any(peer_is_right(d.metadata["source"], d.page_content, question.gold) for d in found)
     n = len(questions)
+    chunks = ours.count()
     ours.close()
+    shutil.rmtree(work, ignore_errors=True)
     return {
         "questions": n,
-        "chunks": {"ours": ours.count(), "peer": len(splits)},
+        "chunks": {"ours": chunks, "peer": len(splits)},
         "build_s": {"ours": round(ours_build, 1), "peer": round(peer_build, 1)},
         "recall@5": {name: round(score / n, 3) for name, score in scores.items()},
         "search_p50_ms": {name: round(statistics.median(v) * 1000, 1) for name, v in latency.items()},

@@ -24,6 +24,7 @@ import argparse
 import json
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -198,6 +199,9 @@ def child(size: int, store: str, port: int, queries: int, source_cache: Path) ->
     assert index.count() == size + CHANGED, "the other instance's chunks were not seen"
     del hits
 
+    index.close()
+    other.close()
+    shutil.rmtree(work, ignore_errors=True)
     ms = {k: [v * 1000 for v in values] for k, values in stages.items()}
     return {
         "size": size,
