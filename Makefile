@@ -13,7 +13,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
 index: $(STAMP)
@@ -36,8 +36,12 @@ eval: $(STAMP)
 	$(BIN)/kezhuan eval --suite retrieval
 	$(BIN)/kezhuan eval --suite kb
 
-bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_index.py
+# Speed (#13): each target with its measured value and its ratio to the floor or the peer, measured in one run.
+bench: index
+	$(BIN)/python benchmarks/bench_start.py --json .kezhuan/bench-start.json
+	$(BIN)/python benchmarks/bench_scale.py --cache .kezhuan/embeddings.sqlite --json .kezhuan/bench-scale.json
+	$(BIN)/python benchmarks/bench_peer.py --cache-dir .kezhuan --json .kezhuan/bench-peer.json
+	$(BIN)/python benchmarks/targets.py .kezhuan
 	$(BIN)/python benchmarks/bench_briefing.py
 
 clean:

@@ -33,11 +33,11 @@ from typer._click.exceptions import (
     UsageError,
 )
 
-from assistant.config import Settings, load_settings
 from assistant.errors import DisclosureFormError, EmptyIndexError, InputError, KezhuanError
 from assistant.validation import expectation
 
 if TYPE_CHECKING:
+    from assistant.config import Settings
     from assistant.index.knowledge_index import KnowledgeIndex
     from assistant.index.visibility import Audience
     from assistant.tasks.briefing_document import BriefingFormat
@@ -62,6 +62,13 @@ RoleOption = Annotated[
 ]
 UserOption = Annotated[str | None, typer.Option("--user", help="研究人员编号：可看到本人的披露（默认 KEZHUAN_USER）。")]
 TypeOption = Annotated[str | None, typer.Option("--type", help="policy | patent | agency | demand | disclosure | faq")]
+
+
+def _settings() -> Settings:
+    """The settings from the environment, imported when a command needs them (not for ``--help``)."""
+    from assistant.config import load_settings
+
+    return load_settings()
 
 
 def _audience(role: str | None, user: str | None, settings: Settings) -> Audience:
@@ -167,7 +174,7 @@ def ingest(
     if not any(p.exists() for p in paths):
         raise InputError("路径不存在：" + "、".join(str(p) for p in paths))
     kind = DocType.from_str(doc_type) if doc_type else None
-    index = KnowledgeIndex(load_settings())
+    index = KnowledgeIndex(_settings())
     progress = _RichProgress() if not as_json and sys.stderr.isatty() else None
     report = Ingestor(index).ingest(paths, doc_type=kind, reset=reset, prune=prune, progress=progress)
     if as_json:
@@ -200,7 +207,7 @@ def search(
     text = _query(query)
     kinds = [DocType.from_str(doc_type)] if doc_type else None
     fusion = FusionMode.from_str(mode)
-    settings = load_settings()
+    settings = _settings()
     audience = _audience(role, user, settings)
     hits = _open_index(settings).search(text, audience, top_k=k, doc_types=kinds, mode=fusion)
     if as_json:
@@ -226,7 +233,7 @@ def ask(
     from assistant.records import Answer
 
     text = _query(question)
-    settings = load_settings()
+    settings = _settings()
     audience = _audience(role, user, settings)
     chat = ChatRouter(_open_index(settings), settings)
     streamed: list[str] = []
@@ -271,7 +278,7 @@ def match(
     if sum(x is not None for x in (demand, demand_id, patent_id)) != 1:
         raise InputError("请只给出 --demand、--demand-id、--patent-id 之一")
     text = _query(demand) if demand is not None else None
-    settings = load_settings()
+    settings = _settings()
     audience = _audience(role, user, settings)
     matcher = Matcher(_open_index(settings))
     if patent_id is not None:
@@ -326,7 +333,7 @@ def disclose(
     parsed = parse_form(_decode(form.read_bytes(), f"披露表 {form} "))
     from assistant.generate.llm import make_chat_model
 
-    settings = load_settings()
+    settings = _settings()
     llm = make_chat_model(settings) if settings.llm_enabled else None
     drafter = DisclosureDrafter(KnowledgeIndex(settings), llm=llm)
     draft = drafter.draft(parsed, Audience(Role.RESEARCHER, parsed.author), store=False)
@@ -359,7 +366,7 @@ def ipc(
     from assistant.tasks.ipc import suggest_ipc
 
     query = _query(text)
-    settings = load_settings()
+    settings = _settings()
     audience = _audience(role, user, settings)
     suggestions = suggest_ipc(_open_index(settings), query, audience, k=k)
     if as_json:
@@ -423,7 +430,7 @@ def brief(
         legal_status=status,
         min_maturity=maturity,
     )
-    settings = load_settings()
+    settings = _settings()
     audience = _audience(role, user, settings)
     llm = make_chat_model(settings) if settings.llm_enabled else None
     briefer = Briefer(_open_index(settings), llm=llm)
@@ -477,7 +484,7 @@ def agencies(
     from assistant.tasks.agencies import list_agencies, recommend_agencies
 
     text = _query(need) if need is not None else None
-    index = _open_index(load_settings())
+    index = _open_index(_settings())
     public = Audience.public()  # the whitelist is public data
     if text is not None:
         found = recommend_agencies(index, text, public, k=k)
@@ -602,7 +609,7 @@ def _rule_base() -> RuleBase:
     from assistant.index.visibility import Audience
     from assistant.tasks.rules import load_rules
 
-    return load_rules(_open_index(load_settings()), Audience.public())
+    return load_rules(_open_index(_settings()), Audience.public())
 
 
 @app.command(name="eval")
@@ -626,7 +633,7 @@ def evaluate(
     from assistant.evaluation.rules import run_rules_suite
 
     report: Any
-    settings = load_settings()
+    settings = _settings()
     if suite == "ipc":
         report = run_ipc_suite(settings, log=not as_json)
     elif suite == "matching":

@@ -117,6 +117,12 @@ class BM25Store:
             return len(rows)
         return int(self._allowed(search_filter)[rows].sum()) if rows else 0
 
+    def share(self, search_filter: SearchFilter) -> float:
+        """The share of chunks ``search_filter`` allows (the vector leg decides how to filter from it)."""
+        if self._dirty:
+            self._build()
+        return float(self._allowed(search_filter).mean()) if self._order else 0.0
+
     def idf(self, term: str) -> float:
         """Smoothed inverse document frequency; unseen terms get the highest weight."""
         if self._dirty:

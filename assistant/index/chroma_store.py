@@ -13,6 +13,7 @@ Usage example::
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,13 @@ from assistant.errors import ConfigError, StoreError
 from assistant.index.visibility import SearchFilter
 from assistant.records import Chunk, Hit
 
-__all__ = ["ChromaStore"]
+__all__ = ["ChromaMeta", "ChromaStore"]
 
 DEFAULT_COLLECTION = "kezhuan"
 WRITE_BATCH = 256  # rows per upsert; Chroma caps a single batch
 READ_PAGE = 2000
+POST_FILTER_SHARE = 0.3  # below this share of allowed chunks, Chroma filters (over-fetching would cost more)
+OVERFETCH = 1.5  # neighbours fetched beyond k / share, so chance clusters of hidden chunks rarely force a retry
 
 
 class ChromaStore:
@@ -53,9 +56,10 @@ class ChromaStore:
     ) -> None:
         if (path is None) == (host is None):
             raise ConfigError("ChromaStore needs exactly one of path (embedded) or host (server)")
+        # Raw chromadb: the LangChain wrapper (langchain_chroma) cost a second of imports per call
+        # and added nothing that a query and a get do not already say.
         import chromadb
         from chromadb.config import Settings as ChromaSettings
-        from langchain_chroma import Chroma
 
         settings = ChromaSettings(anonymized_telemetry=False)
         try:
@@ -65,19 +69,17 @@ class ChromaStore:
                 assert path is not None
                 path.mkdir(parents=True, exist_ok=True)
                 client = chromadb.PersistentClient(path=str(path), settings=settings)
-            self._vectorstore = Chroma(
-                collection_name=collection,
-                client=client,
-                embedding_function=embedder,
-                collection_configuration={"hnsw": {"space": "cosine"}},
+            self._collection = client.get_or_create_collection(
+                collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
             )
-            self._collection = client.get_collection(collection)
+            self.meta = ChromaMeta(client.get_or_create_collection(f"{collection}_meta", embedding_function=None))
             self._client = client
         except Exception as exc:  # chromadb raises many unrelated types on a bad server or file
             where = f"{host}:{port}" if host else str(path)
             raise StoreError(f"无法打开 Chroma 向量库（{where}）：{str(exc).splitlines()[0]}") from exc
         self.embedder = embedder
         self.location = f"{host}:{port}" if host else str(path)
+        self.meta.location = self.location
 
     def close(self) -> None:
         """Release the client; the last one on a path drops Chroma's in-process cache of it.
@@ -107,7 +109,13 @@ class ChromaStore:
         return int(self._collection.count())
 
     def ids(self) -> set[str]:
-        return {chunk.id for chunk in self.chunks()}
+        """Every stored chunk id (ids only: cheap enough to diff 100k chunks on each refresh)."""
+        ids: set[str] = set()
+        while True:
+            page = self._collection.get(include=[], limit=READ_PAGE * 10, offset=len(ids))
+            if not page["ids"]:
+                return ids
+            ids.update(page["ids"])
 
     def chunks(self, search_filter: SearchFilter | None = None) -> Iterator[Chunk]:
         """Every stored chunk (that the filter allows), page by page; the filter runs in Chroma."""
@@ -125,11 +133,13 @@ class ChromaStore:
 
     def get(self, ids: Sequence[str]) -> list[Chunk]:
         """Chunks by id, in the order asked; missing ids are skipped."""
-        page = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
-        by_id = {
-            i: Chunk.from_stored(t or "", dict(m or {}))
-            for i, t, m in zip(page["ids"], page["documents"] or [], page["metadatas"] or [], strict=True)
-        }
+        by_id: dict[str, Chunk] = {}
+        for start in range(0, len(ids), READ_PAGE):  # a new server-mode instance asks for every chunk at once
+            page = self._collection.get(ids=list(ids[start : start + READ_PAGE]), include=["documents", "metadatas"])
+            by_id.update(
+                (i, Chunk.from_stored(t or "", dict(m or {})))
+                for i, t, m in zip(page["ids"], page["documents"] or [], page["metadatas"] or [], strict=True)
+            )
         return [by_id[i] for i in ids if i in by_id]
 
     def find(self, doc_id: str) -> list[Chunk]:
@@ -140,20 +150,84 @@ class ChromaStore:
             for t, m in zip(page["documents"] or [], page["metadatas"] or [], strict=True)
         ]
 
-    def search(self, query: str, k: int, search_filter: SearchFilter | None = None) -> list[Hit]:
-        return self.search_by_vector(self.embedder.embed_query(query), k, search_filter)
+    def search(self, query: str, k: int, search_filter: SearchFilter | None = None, *, share: float = 0.0) -> list[Hit]:
+        return self.search_by_vector(self.embedder.embed_query(query), k, search_filter, share=share)
 
-    def search_by_vector(self, vector: list[float], k: int, search_filter: SearchFilter | None = None) -> list[Hit]:
-        """Like :meth:`search` for a vector already computed (a query embedded once, used twice)."""
-        if k <= 0 or self.count() == 0:
+    def search_by_vector(
+        self, vector: list[float], k: int, search_filter: SearchFilter | None = None, *, share: float = 0.0
+    ) -> list[Hit]:
+        """Like :meth:`search` for a vector already computed (a query embedded once, used twice).
+
+        :param share: the share of chunks the filter allows, when the caller knows it (the
+            keyword store does). Chroma's filtered query pre-filters on metadata and was 10–20×
+            slower than the plain one on 10k chunks; when most chunks pass (the usual
+            visibility filter), the plain query fetches enough neighbours that ``k`` of them
+            pass, and the same rule (``SearchFilter.allows``) drops the rest here. Only when
+            too few pass is Chroma asked again with the filter.
+        """
+        if k <= 0:
             return []
         where: Any = search_filter.to_chroma_where() if search_filter else None
+        if where is not None and search_filter is not None and share >= POST_FILTER_SHARE:
+            fetch = math.ceil(k / share * OVERFETCH)
+            rows = self._query(vector, fetch, None)
+            allowed = [row for row in rows if search_filter.allows(row[1])]
+            if len(allowed) >= k or len(rows) < fetch:  # enough, or every chunk was seen
+                return [self._hit(row) for row in allowed[:k]]
+        return [self._hit(row) for row in self._query(vector, k, where)]
+
+    def _query(self, vector: list[float], k: int, where: Any) -> list[tuple[str, dict[str, Any], float]]:
         try:
-            results = self._vectorstore.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
+            result = self._collection.query(
+                query_embeddings=[vector],  # type: ignore[arg-type]
+                n_results=k,
+                where=where,
+                include=["documents", "metadatas", "distances"],
+            )
         except Exception as exc:  # chromadb raises many unrelated types; the user gets one line, not a traceback
             raise StoreError(f"向量库检索失败（{self.location}）：{str(exc).splitlines()[0]}") from exc
-        # Chroma returns cosine distance; 1 - distance is the cosine similarity users expect.
+        documents = (result["documents"] or [[]])[0]
+        metadatas = (result["metadatas"] or [[]])[0]
+        distances = (result["distances"] or [[]])[0]
         return [
-            Hit(Chunk.from_stored(doc.page_content, dict(doc.metadata)), 1.0 - float(distance))
-            for doc, distance in results
+            (text, dict(metadata or {}), float(distance))
+            for text, metadata, distance in zip(documents, metadatas, distances, strict=True)
+            if text is not None
         ]
+
+    @staticmethod
+    def _hit(row: tuple[str, dict[str, Any], float]) -> Hit:
+        # Chroma returns cosine distance; 1 - distance is the cosine similarity users expect.
+        text, metadata, distance = row
+        return Hit(Chunk.from_stored(text, metadata), 1.0 - distance)
+
+
+class ChromaMeta:
+    """Named records beside the chunks, in the collection ``<name>_meta``: manifest, version, lock.
+
+    They live in Chroma so that Chroma alone is the state of a deployment: any app machine
+    reads the same manifest and version, and an app's local files are only caches. A record
+    is a text and a few scalar fields; the one-number vector is a placeholder Chroma requires.
+    """
+
+    def __init__(self, collection: Any) -> None:
+        self._collection = collection
+        self.location = ""
+
+    def read(self, key: str) -> tuple[str, dict[str, str | float]] | None:
+        page = self._collection.get(ids=[key], include=["documents", "metadatas"])
+        if not page["ids"]:
+            return None
+        return (page["documents"] or [""])[0] or "", dict((page["metadatas"] or [{}])[0] or {})
+
+    def put(self, key: str, text: str, fields: dict[str, str | float] | None = None) -> None:
+        """Create or replace the record."""
+        self._collection.upsert(ids=[key], embeddings=[[1.0]], documents=[text], metadatas=[fields or None])
+
+    def add(self, key: str, text: str, fields: dict[str, str | float]) -> None:
+        """Create the record unless it exists (Chroma keeps the existing one): insert-if-absent."""
+        self._collection.add(ids=[key], embeddings=[[1.0]], documents=[text], metadatas=[fields])
+
+    def delete(self, key: str, owner: str | None = None) -> None:
+        """Remove the record; with ``owner``, only while its ``owner`` field still says so."""
+        self._collection.delete(ids=[key], where={"owner": owner} if owner is not None else None)

@@ -80,7 +80,8 @@ class HybridRetriever:
         """
         query_tokens = tokenize(query)
         query_vector = self.dense.embedder.embed_query(dense_query or query)
-        dense_hits = self.dense.search_by_vector(query_vector, depth, search_filter)
+        share = self.keyword.share(search_filter)
+        dense_hits = self.dense.search_by_vector(query_vector, depth, search_filter, share=share)
         keyword_hits = self.keyword.search_tokens(query_tokens, depth, search_filter)
         coverage = max((self.keyword.coverage(query_tokens, h.id) for h in keyword_hits[:COVERAGE_DEPTH]), default=0.0)
         return Legs(query_vector, query_tokens, dense_hits, keyword_hits, coverage)
@@ -102,7 +103,7 @@ class HybridRetriever:
         if mode is FusionMode.KEYWORD:
             return self.keyword.search_tokens(tokenize(query), k, search_filter)
         if mode is FusionMode.DENSE:
-            return self.dense.search(query, k, search_filter)
+            return self.dense.search(query, k, search_filter, share=self.keyword.share(search_filter))
         legs = self.legs(query, search_filter, depth=depth)
         weights = [1.0, keyword_weight(legs.coverage) if mode is FusionMode.ADAPTIVE else 1.0]
         fused = weighted_rrf([[h.id for h in legs.dense], [h.id for h in legs.keyword]], weights)

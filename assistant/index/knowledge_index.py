@@ -5,12 +5,17 @@ It opens the vector store, the keyword store and the embedding cache from
 is the one place that knows the data-dir layout::
 
     .kezhuan/
-      chroma/            embedded Chroma (absent in server mode)
-      bm25/              keyword index
-      manifest.json      file → chunks
-      write.lock         held by the one process writing (ingest)
-      index.version      changed by every writer; readers reopen their stores when it moves
-      embeddings.sqlite  vector cache (or under KEZHUAN_CACHE_DIR)
+      chroma/            embedded Chroma (absent in server mode): chunks, and in
+                         the collection <name>_meta the ingest manifest (and in
+                         server mode the version and lock records, coordination.py)
+      bm25/              keyword index, derived from the chunks in Chroma
+      write.lock         embedded mode: held by the one process writing (ingest)
+      index.version      embedded mode: changed by every writer; readers reopen when it moves
+      embeddings.sqlite  vector cache and jieba's prepared dictionary (or under KEZHUAN_CACHE_DIR)
+
+Chroma is the source of truth. In server mode every app instance keeps its own keyword
+index, derived from the collection and brought up to date whenever the shared version
+record moves, so N instances on one Chroma server answer the same.
 
 Every read — search, the legs of a search, neighbours, listing the records of a type,
 fetching a record by id, term statistics — takes an :class:`Audience` and applies its
@@ -27,23 +32,20 @@ Usage example::
 
 from __future__ import annotations
 
-import fcntl
-import os
 import shutil
-import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.errors import IndexBusyError
 from assistant.index.bm25_store import BM25Store
 from assistant.index.chroma_store import ChromaStore
+from assistant.index.coordination import ChromaCoordinator, Coordinator, FileCoordinator
 from assistant.index.embedding_cache import CachedEmbeddings
 from assistant.index.embeddings import embeddings_namespace, make_embeddings
 from assistant.index.fusion import FusionMode
 from assistant.index.hybrid import DEFAULT_CANDIDATES, DEFAULT_TOP_K, HybridRetriever, Legs
+from assistant.index.tokenizer import set_cache_dir
 from assistant.index.visibility import Audience
 from assistant.records import Chunk, DocType, DocumentSummary, Hit
 
@@ -64,18 +66,24 @@ class KnowledgeIndex:
         # the service account's alone, whatever the modes of the files the stores create inside.
         self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.namespace = embeddings_namespace(settings)
+        set_cache_dir(Path(settings.embedding_cache_dir))
         self.embeddings = CachedEmbeddings(
             make_embeddings(settings),
             Path(settings.embedding_cache_dir) / "embeddings.sqlite",
             namespace=self.namespace,
             batch_size=settings.embed_batch_size,
         )
-        self._version = self._read_version()
         self._open_stores()
+        self._coordinator: Coordinator = (
+            ChromaCoordinator(self._dense.meta) if settings.chroma_host else FileCoordinator(self.data_dir)
+        )
+        self._version = self._coordinator.version()
+        if settings.chroma_host:
+            self._derive_keyword()  # another instance may have ingested while this one was down
 
     @property
-    def manifest_path(self) -> Path:
-        return self.data_dir / "manifest.json"
+    def server_mode(self) -> bool:
+        return bool(self.settings.chroma_host)
 
     # -- reads: every one takes the audience ------------------------------------------------
     # Each read first checks the version marker, so a long-lived process (the app) sees what
@@ -111,7 +119,8 @@ class KnowledgeIndex:
     ) -> list[Hit]:
         """The ``k`` chunks nearest to ``text`` by meaning alone (similar patents, IPC votes)."""
         self._refresh()
-        return self._dense.search(text, k, audience.filter(doc_types))
+        search_filter = audience.filter(doc_types)
+        return self._dense.search(text, k, search_filter, share=self._keyword.share(search_filter))
 
     def records(self, doc_type: DocType, audience: Audience) -> list[Chunk]:
         """Every chunk of one type that ``audience`` may see (the filter runs in Chroma)."""
@@ -168,34 +177,26 @@ class KnowledgeIndex:
     # -- writes: for the ingest pipeline ---------------------------------------------------
     @contextmanager
     def writing(self, *, wait: float = 0.0) -> Iterator[None]:
-        """Hold the data dir's write lock: one writer at a time, across processes.
+        """Hold the index's write lock: one writer at a time, across processes and machines.
 
         Two ingests at once would each believe they own the chunks they wrote and the
-        next one would delete the other's as orphans. In server mode the lock is on this
-        machine's data dir only; run ingest from one machine.
+        next one would delete the other's as orphans. Embedded, the lock is an flock in the
+        data dir; on a Chroma server it is a record in Chroma with an expiry, renewed on
+        every write (``coordination.py``).
 
         :param wait: seconds to wait for another writer before giving up.
-        :raises IndexBusyError: another process still holds the lock after ``wait``.
+        :raises IndexBusyError: another writer still holds the lock after ``wait``.
         """
-        with (self.data_dir / "write.lock").open("a") as lock:
-            deadline = time.monotonic() + wait
-            while True:
-                try:
-                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise IndexBusyError(self.data_dir) from None
-                    time.sleep(0.2)
+        with self._coordinator.lock(wait):
             try:
                 self._refresh()  # write on top of what other writers left, not a stale copy
                 yield
             finally:
-                self._bump_version()
-                fcntl.flock(lock, fcntl.LOCK_UN)
+                self._version = self._coordinator.bump()
 
     def write(self, chunks: Sequence[Chunk]) -> None:
         """Add or replace chunks in both stores (the keyword index is saved by :meth:`save`)."""
+        self._coordinator.renew()
         self._dense.write(chunks)
         self._keyword.write(chunks)
 
@@ -207,8 +208,25 @@ class KnowledgeIndex:
         """The ids in the vector store, which is the source of truth."""
         return self._dense.ids()
 
+    def read_manifest(self) -> str | None:
+        """The ingest manifest (JSON, see ``ingest/manifest.py``) kept in Chroma; None before the first ingest.
+
+        A data dir from before the manifest moved into Chroma still has ``manifest.json``:
+        it is read once from there and written to Chroma by the next save.
+        """
+        record = self._dense.meta.read("manifest")
+        if record is not None:
+            return record[0]
+        legacy = self.data_dir / "manifest.json"
+        return legacy.read_text(encoding="utf-8") if legacy.exists() else None
+
+    def write_manifest(self, text: str) -> None:
+        """Replace the ingest manifest in Chroma (one record: written whole, never half)."""
+        self._dense.meta.put("manifest", text)
+        (self.data_dir / "manifest.json").unlink(missing_ok=True)
+
     def sync_keyword(self) -> None:
-        """Make the keyword index hold exactly the vector store's chunks (after a crash)."""
+        """Make the keyword index hold exactly the vector store's chunks (after a crash, or another instance's ingest)."""
         stored = self._dense.ids()
         keyword_ids = self._keyword.ids()
         if keyword_ids == stored:
@@ -233,8 +251,9 @@ class KnowledgeIndex:
         shutil.rmtree(self.data_dir / "bm25", ignore_errors=True)
         self._keyword = BM25Store(self.data_dir / "bm25")
         self._retriever = HybridRetriever(self._dense, self._keyword)
-        self.manifest_path.unlink(missing_ok=True)
-        self._bump_version()
+        self._dense.meta.delete("manifest")
+        (self.data_dir / "manifest.json").unlink(missing_ok=True)
+        self._version = self._coordinator.bump()
 
     def close(self) -> None:
         self._dense.close()
@@ -245,31 +264,25 @@ class KnowledgeIndex:
         self._keyword = BM25Store(self.data_dir / "bm25")
         self._retriever = HybridRetriever(self._dense, self._keyword)
 
-    @property
-    def _version_path(self) -> Path:
-        return self.data_dir / "index.version"
-
-    def _read_version(self) -> str:
-        try:
-            return self._version_path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return ""
-
-    def _bump_version(self) -> None:
-        """Tell other processes the index changed (write-then-rename: never half written)."""
-        token = uuid.uuid4().hex
-        tmp = self._version_path.with_suffix(".tmp")
-        tmp.write_text(token, encoding="utf-8")
-        os.replace(tmp, self._version_path)
-        self._version = token
-
     def _refresh(self) -> None:
-        """Reopen the stores when another process changed the index since they were opened."""
-        version = self._read_version()
-        if version != self._version:
-            self._version = version
+        """Catch up when another process (or machine) changed the index since this one last looked.
+
+        Embedded, the writer saved the keyword index in the shared data dir: reopening the
+        stores is enough. On a server, this instance's keyword index is its own: it is
+        derived again from the collection (only the chunks that were added or removed).
+        """
+        version = self._coordinator.version()
+        if version == self._version:
+            return
+        self._version = version
+        if self.server_mode:
+            self._derive_keyword()
+        else:
             self._dense.close()
             self._open_stores()
+
+    def _derive_keyword(self) -> None:
+        self.sync_keyword()
 
     def _open_dense(self) -> ChromaStore:
         s = self.settings

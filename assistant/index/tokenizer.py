@@ -17,8 +17,9 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
+from pathlib import Path
 
-__all__ = ["DOMAIN_TERMS", "STOPWORDS", "in_dictionary", "nouns", "tagged", "tokenize", "words"]
+__all__ = ["DOMAIN_TERMS", "STOPWORDS", "in_dictionary", "nouns", "set_cache_dir", "tagged", "tokenize", "words"]
 
 PROTECTED = re.compile(
     "|".join(
@@ -195,11 +196,28 @@ STOPWORDS = frozenset(
 )
 
 
+_cache_dir: Path | None = None
+
+
+def set_cache_dir(folder: Path) -> None:
+    """Keep jieba's prepared dictionary in ``folder`` (the embedding cache dir) instead of the system temp dir.
+
+    jieba parses its 5 MB text dictionary on first use (seconds) and keeps the result in a
+    cache file that later processes load instead; in the system temp dir that file is lost
+    on every reboot or container start, and per user. Call before the first tokenisation.
+    """
+    global _cache_dir
+    _cache_dir = folder
+
+
 @lru_cache(maxsize=1)
 def _jieba():  # type: ignore[no-untyped-def]
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
+    if _cache_dir is not None:
+        _cache_dir.mkdir(parents=True, exist_ok=True)
+        jieba.dt.tmp_dir = str(_cache_dir)
     for term in DOMAIN_TERMS:
         jieba.add_word(term)
     return jieba

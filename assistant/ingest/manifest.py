@@ -2,21 +2,29 @@
 
 It is what makes ingest incremental (a file whose fingerprint is unchanged is skipped)
 and repairable (after a crash, entries that disagree with the vector store are redone).
-Saved as JSON by write-to-temp-then-rename, so it is never half written.
+It is kept as one JSON record in Chroma beside the chunks (``KnowledgeIndex.read_manifest``),
+written whole, so every app instance on a Chroma server reads the same one.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from typing import Protocol
 
 from assistant.errors import StoreError
 
 __all__ = ["Manifest", "ManifestEntry"]
 
 MANIFEST_VERSION = 1
+
+
+class ManifestStore(Protocol):
+    """Where the manifest is kept (the ``KnowledgeIndex``)."""
+
+    def read_manifest(self) -> str | None: ...
+
+    def write_manifest(self, text: str) -> None: ...
 
 
 @dataclass
@@ -37,38 +45,36 @@ class Manifest:
     indexed, or a changed file whose old chunks still serve), for the knowledge workbench.
     """
 
-    path: Path
+    store: ManifestStore
     embeddings: str = ""
     files: dict[str, ManifestEntry] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path) -> Manifest:
-        """Read the manifest at ``path``; a missing file is an empty manifest.
+    def load(cls, store: ManifestStore) -> Manifest:
+        """Read the manifest from ``store``; none yet is an empty manifest.
 
-        :raises StoreError: the file exists but is not a manifest.
+        :raises StoreError: the stored text is not a manifest.
         """
-        if not path.exists():
-            return cls(path)
+        text = store.read_manifest()
+        if text is None:
+            return cls(store)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(text)
             files = {k: ManifestEntry(**v) for k, v in data.get("files", {}).items()}
-        except (OSError, ValueError, TypeError) as exc:
-            raise StoreError(f"索引清单已损坏（{path}）：{exc}；请运行 kezhuan ingest --reset 重建") from exc
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise StoreError(f"索引清单已损坏：{exc}；请运行 kezhuan ingest --reset 重建") from exc
         failures = {str(k): str(v) for k, v in data.get("failures", {}).items()}
-        return cls(path, embeddings=str(data.get("embeddings", "")), files=files, failures=failures)
+        return cls(store, embeddings=str(data.get("embeddings", "")), files=files, failures=failures)
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
         payload = {
             "version": MANIFEST_VERSION,
             "embeddings": self.embeddings,
             "files": {k: asdict(v) for k, v in sorted(self.files.items())},
             "failures": dict(sorted(self.failures.items())),
         }
-        tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, self.path)
+        self.store.write_manifest(json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
 
     def owners(self) -> dict[str, str]:
         """chunk id → the file that owns it."""

@@ -210,7 +210,7 @@ class Ingestor:
         :raises IndexBusyError: another process is still writing after ``wait``.
         """
         with self.index.writing(wait=wait):
-            manifest = Manifest.load(self.index.manifest_path)
+            manifest = Manifest.load(self.index)
             ids = sorted({i for key in keys if key in manifest.files for i in manifest.files[key].chunk_ids})
             self.index.delete(ids)
             for key in keys:
@@ -232,7 +232,7 @@ class Ingestor:
     ) -> IngestReport:
         if reset:
             self.index.clear()
-        manifest = Manifest.load(self.index.manifest_path)
+        manifest = Manifest.load(self.index)
         if manifest.files and manifest.embeddings and manifest.embeddings != self.index.namespace:
             raise ConfigError(
                 f"索引由向量模型 {manifest.embeddings} 建立，当前为 {self.index.namespace}；请加 --reset 重建索引"

@@ -130,7 +130,7 @@ class Workbench:
 
         Uploaded files come first, newest first; then the rest by name.
         """
-        manifest = Manifest.load(self.index.manifest_path)
+        manifest = Manifest.load(self.index)
         by_chunk = {i: d for d in self.index.documents(audience) for i in d.chunk_ids}
         entries: list[CatalogEntry] = []
         for key, entry in manifest.files.items():

@@ -69,3 +69,23 @@ class TestHybridRetriever:
     def test_init_rejects_non_positive_top_k(self) -> None:
         with pytest.raises(ValueError, match="positive"):
             HybridRetriever(None, None, top_k=0)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "audience, doc_types",
+    [(PUBLIC, None), (Audience(Role.RESEARCHER, "r-li"), None), (PUBLIC, [DocType.POLICY]), (OFFICER, [DocType.FAQ])],
+)
+def test_dense_leg_filtered_here_finds_what_chroma_filtering_finds(
+    fixture_index: KnowledgeIndex, audience: Audience, doc_types: list[DocType] | None
+) -> None:
+    """The fast path (plain query, filtered by the same rule here) and Chroma's where clause agree."""
+    dense = fixture_index._dense
+    search_filter = audience.filter(doc_types)
+    vector = dense.embedder.embed_query("成果转化收益怎么分给研发团队")
+    for k in (1, 5, 40):
+        fast = dense.search_by_vector(
+            vector, k, search_filter, share=1.0
+        )  # claims everything passes: must still filter
+        slow = dense.search_by_vector(vector, k, search_filter)
+        assert [h.id for h in fast] == [h.id for h in slow]
+        assert all(search_filter.allows(h.chunk.metadata()) for h in fast)

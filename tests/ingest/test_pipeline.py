@@ -20,7 +20,7 @@ from tests.corpus import write_corpus
 
 def consistent(index: KnowledgeIndex) -> set[str]:
     """Assert vectors, keyword index and manifest hold the same chunks; return them."""
-    manifest_ids = Manifest.load(index.manifest_path).chunk_ids()
+    manifest_ids = Manifest.load(index).chunk_ids()
     assert index._dense.ids() == index._keyword.ids() == manifest_ids
     return manifest_ids
 

@@ -89,7 +89,7 @@ class TestWorkbench:
         [entry] = bench.catalog(OFFICER)
         assert bench.delete(entry.key) == entry.chunks > 0
         assert bench.catalog(OFFICER) == [] and bench.index.count() == 0
-        assert entry.key not in Manifest.load(bench.index.manifest_path).files
+        assert entry.key not in Manifest.load(bench.index).files
         assert not path.exists() and not Overrides.sidecar(path).exists()
         assert not any("星河湾" in h.chunk.text for h in bench.index.search("星河湾 配套奖励", OFFICER))
 

@@ -141,7 +141,7 @@ class TestMyDrafts:
         drafter.withdraw(mine.doc_id, ZHOU)
         assert not stored.exists() and drafter.drafts(ZHOU) == []
         assert not found_as(small_index, "压电贴片低功耗测温方法", Role.OFFICER, None)
-        assert stored.as_posix() not in Manifest.load(small_index.manifest_path).files
+        assert stored.as_posix() not in Manifest.load(small_index).files
 
 
 class TestStore:
@@ -197,7 +197,7 @@ class TestStore:
         assert not (small_index.data_dir / "disclosures" / draft.file_name()).exists()
 
     def test_index_of_another_model_is_an_error(self, small_index: KnowledgeIndex) -> None:
-        manifest = Manifest.load(small_index.manifest_path)
+        manifest = Manifest.load(small_index)
         manifest.embeddings = "another-model"
         manifest.save()
         with pytest.raises(StoreError, match=r"^草稿未能存入知识库：索引由向量模型 another-model 建立"):
