@@ -166,6 +166,9 @@ _NATIONAL_SOURCES = re.compile(
 # Document numbers and bodies that name a region without its name: 沪科规〔2023〕9号, 本市.
 _REGIONAL_DOC_NO = {"沪": "上海", "京": "北京", "粤": "广东", "浙": "浙江", "苏": "江苏", "鲁": "山东"}
 _DOC_NO = re.compile(r"([沪京粤浙苏鲁])[\u4e00-\u9fff]{0,3}〔")
+# A title or issuer that opens with a city, prefecture, county or province we do not list
+# (嘉兴市…办法, 示例市人大常委会): 2–4 characters before the suffix, 市场 is not a place.
+_UNLISTED_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,4}?)(?:市(?!场)|省|自治区|自治州|县)")
 _LOCAL_SELF = re.compile(r"本市|本省|本自治区")
 
 
@@ -231,6 +234,10 @@ def region_of_title(title: str, issuer: str = "", doc_no: str = "") -> str:
             return named[0]
         if _NATIONAL_SOURCES.search(text) or text.startswith("全国"):
             return NATIONAL
+    for text in (title, issuer):  # a place not in REGIONS is still a place, never the national level
+        unlisted = _UNLISTED_PLACE.match(text)
+        if unlisted:
+            return unlisted.group(1)
     return ""
 
 

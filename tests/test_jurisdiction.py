@@ -59,6 +59,19 @@ def test_region_and_level_of_an_ingested_law(title: str, region: str, level: Lev
     assert level_of(title) is level
 
 
+@pytest.mark.parametrize(
+    ("title", "issuer", "region"),
+    [
+        ("嘉兴市科技成果转化奖励办法", "", "嘉兴"),  # a city we do not list is still not the nation
+        ("科技成果转化办法", "示例市人大常委会", "示例"),
+        ("国家市场监督管理总局关于知识产权的通知", "", ""),  # 市场 is not a city
+        ("城市科技服务指南", "", ""),
+    ],
+)
+def test_a_place_we_do_not_list_is_its_own_region(title: str, issuer: str, region: str) -> None:
+    assert region_of_title(title, issuer) == region
+
+
 def test_our_guides_are_guides_and_faq_files_faq() -> None:
     assert level_of("科技成果转化奖励与收益分配指南", "科转助手编写组") is Level.GUIDE
     assert level_of("常见问题（一）", is_faq=True) is Level.FAQ
