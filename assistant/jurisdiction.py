@@ -161,7 +161,7 @@ _NATIONAL_WORDS = re.compile(r"全国|国家层面|国家规定|国家标准|全
 _NATIONAL_SOURCES = re.compile(
     r"中华人民共和国|《(?:促进科技成果转化法|专利法|专利法实施细则|科学技术进步法|民法典|合同法)》|"
     r"促进科技成果转化法|专利法实施细则|《专利法》|科学技术进步法》|民法典|国务院|国发〔|国办发〔|国科发|"
-    r"教科技〔|国知发|最高人民法院|司法解释|国家知识产权局|科技部|教育部|财政部|国家标准|GB/T"
+    r"教科技〔|国知发|最高人民法院|司法解释|国家知识产权局|(?:科技|教育|财政)部(?!门)|国家标准|GB/T"  # 区科技部门 is local
 )
 # Document numbers and bodies that name a region without its name: 沪科规〔2023〕9号, 本市.
 _REGIONAL_DOC_NO = {"沪": "上海", "京": "北京", "粤": "广东", "浙": "浙江", "苏": "江苏", "鲁": "山东"}
@@ -272,7 +272,7 @@ def is_comparison(text: str) -> bool:
         bool(named)
         and bool(national)
         and len(figures) >= 2
-        and bool(re.search(r"[；;].*(?:" + "|".join(named) + r"|国家)", text))
+        and bool(re.search(r"[；;，,].*(?:" + "|".join(named) + r"|国家)", text))  # 「国家标准50%，上海条例70%」
     )
 
 

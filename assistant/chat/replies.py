@@ -191,7 +191,9 @@ def reward(result: Reward, *, query: str, mode: str) -> Answer:
 def timeline(result: Timeline, *, query: str, mode: str) -> Answer:
     """The timeline of the publication a turn describes, each item with its articles cited."""
     cited = _Cited()
-    lines = [f"按今天（{result.today.isoformat()}）计算：", ""]
-    lines += [f"- {item.text}{''.join(cited.mark(rule) for rule in item.rules)}" for item in result.items]
+    items = [f"{item.text}{''.join(cited.mark(rule) for rule in item.rules)}" for item in result.items]
+    lead = f"按今天（{result.today.isoformat()}）计算"
+    # One publication: its verdict is the first sentence, not a heading before it.
+    lines = [f"{lead}，{items[0]}"] if len(items) == 1 else [f"{lead}：", "", *[f"- {item}" for item in items]]
     return Answer("\n".join(lines), tuple(cited.citations), Intent.DISCLOSURE_TIMELINE.value, mode, True, query,
                   TIMELINE_HINT)  # fmt: skip

@@ -170,7 +170,10 @@ class ChatRouter:
             except InputError:
                 return None
         today = date.today()
-        timeline = build_timeline(rules, [timeline_question(text, today)], None, today=today)
+        publication = timeline_question(text, today)
+        if publication.date is None:  # no date to count from: the turn asks the rule (宽限期多长), not a timeline
+            return None
+        timeline = build_timeline(rules, [publication], None, today=today)
         return replies.timeline(timeline, query=text, mode=self.qa.mode) if timeline.rules else None
 
     def _ask(

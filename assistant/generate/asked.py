@@ -43,7 +43,10 @@ class Kind(StrEnum):
 ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     (
         Kind.VALIDITY,
-        re.compile(r"施行|生效|有效吗|还有效|是否有效|废止|失效了|什么时候(?:开始)?(?:实施|执行)|哪一?年(?:出台|颁布)"),
+        re.compile(
+            r"施行|(?:何时|什么时候|哪天|哪一?年|几号)(?:开始)?生效|生效(?:日期|时间)|有效吗|还有效|是否有效|废止|失效了|"
+            r"什么时候(?:开始)?(?:实施|执行)|哪一?年(?:出台|颁布)"
+        ),
     ),
     (Kind.RATIO, re.compile(r"比例|百分|比率|几成|百分之")),
     (Kind.AMOUNT, re.compile(r"金额|多少钱|费用|奖金|额度|价格|元|花多少|总额")),
@@ -55,7 +58,8 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     (
         Kind.STEPS,
         re.compile(
-            r"步骤|流程|程序|怎么办理|如何办理|怎么做|怎样做|怎么操作|手续|怎么申请|如何申请|怎么披露|如何披露|怎么走|办理"
+            r"步骤|流程|程序|怎么办|如何办理|怎么做|怎样做|怎么操作|手续|怎么申请|如何申请|怎么披露|如何披露|怎么走|办理|"
+            r"顺序|先后|先.{1,12}还是"
         ),
     ),
     (Kind.DEFINITION, re.compile(r"什么是|是什么意思|是指什么|指什么|含义|定义|是什么")),
@@ -158,6 +162,15 @@ ASKING_WORDS = frozenset(
         "对",
         "在",
         "给",
+        "以后",
+        "之后",
+        "必须",
+        "应该",
+        "到底",
+        "意思",
+        "听说",
+        "怎么办",
+        "签了",
     ]
 )
 
@@ -179,9 +192,16 @@ def topic_terms(tokens: list[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def _asking_clause(question: str) -> str:
+    """The clause that asks: the one ending at the first 「？」 (「谈好了价格，…要走哪些程序？」 asks for steps)."""
+    asking = re.split(r"[？?]", question, maxsplit=1)[0]
+    return re.split(r"[，,。；;：:]", asking)[-1]
+
+
 def asked_for(question: str, tokens: list[str] | None = None) -> Asked:
     """The kind of answer ``question`` wants, and its subject (from ``tokens``, the question's terms)."""
-    kind = next((kind for kind, pattern in ASKS if pattern.search(question)), Kind.GENERAL)
+    kind = next((kind for kind, pattern in ASKS if pattern.search(_asking_clause(question))), None)
+    kind = kind or next((kind for kind, pattern in ASKS if pattern.search(question)), Kind.GENERAL)
     return Asked(kind, topic_terms(tokens or []))
 
 
@@ -194,6 +214,11 @@ STRONG: dict[Kind, re.Pattern[str]] = {
 }
 
 
+# Kinds that ask for a figure, and what a passage says when the rules set none (an answer too).
+QUANTITIES = frozenset({Kind.RATIO, Kind.AMOUNT, Kind.DEADLINE, Kind.COUNT})
+NOT_SET = re.compile(r"没有规定具体|未规定具体|没有统一|没有法定的|没有可核实|没有找到可核实|未作规定|没有作出规定")
+
+
 def answers_kind(text: str, asked: Asked, *, strongly: bool = False) -> bool:
     """Does ``text`` give the kind of answer asked for (a ratio for a ratio question …)? Always true for GENERAL.
 
@@ -201,6 +226,8 @@ def answers_kind(text: str, asked: Asked, *, strongly: bool = False) -> bool:
     """
     if asked.kind is Kind.DEFINITION and asked.subject:  # 「赋权是指…」: the subject, then what it is
         return any(re.search(re.escape(t) + r"[”」』]?(?:是指|指的是|就是|即|是(?!否))", text) for t in asked.subject)
+    if asked.kind in QUANTITIES and NOT_SET.search(text):  # 「没有规定具体天数」 answers 「多长时间内？」 outright
+        return True
     pattern = (STRONG.get(asked.kind) if strongly else None) or GIVES.get(asked.kind)
     return pattern is None or bool(pattern.search(text))
 

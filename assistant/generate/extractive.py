@@ -310,8 +310,7 @@ def _units(chunk: Chunk) -> list[tuple[int, str, str, tuple[str, ...]]]:
                 if nxt.endswith("。"):
                     break
             if items and is_quotable(sentence):
-                last = len(items) - 1
-                display = _as_prose(sentence) + "".join(_item_text(i, last=n == last) for n, i in enumerate(items))
+                display = _as_prose(sentence) + _items_inline(items)
                 units.append((position - len(items) - 1, raw, display, tuple(items)))
             continue  # a lead-in without its items is never quoted
         if (
@@ -330,10 +329,15 @@ def _units(chunk: Chunk) -> list[tuple[int, str, str, tuple[str, ...]]]:
     return units
 
 
-def _item_text(item: str, *, last: bool) -> str:
-    """An item as it continues its lead-in inline: 「…：相关税费；…；评估费用。」"""
-    body = item.rstrip("；;。，, ")
-    return body + ("。" if last else "；")
+SHORT_ITEM = 12  # characters: items this short with no punctuation inside are names, listed with 「、」
+
+
+def _items_inline(items: list[str]) -> str:
+    """A list's items as they continue its lead-in: clauses with 「；」 (「…：相关税费；…；评估费用。」), short
+    names with 「、」 (「…：股权奖励、股票期权、项目收益分红。」) so the whole list is one sentence."""
+    bodies = [item.rstrip("；;。，, ") for item in items]
+    short = all(len(b) <= SHORT_ITEM and not re.search(r"[，,；;：:。（(]", b) for b in bodies)
+    return ("、" if short else "；").join(bodies) + "。"
 
 
 class ExtractiveComposer:
@@ -401,14 +405,19 @@ class ExtractiveComposer:
         dense_scaled = (dense - dense.min()) / spread
         weights = {t: self.idf(t) for t in set(tokenize(question))}
         total = sum(weights.values()) or 1.0
-        subject = {t: weights.get(t, 1.0) for t in asked.subject}
+        unit_terms = [set(tokenize(display)) for _, _, _, _, display, _ in raw]
+        # A subject term no retrieved passage uses (「马上」, 「这边」) tells none of them apart: it is not weighed.
+        subject = {
+            t: weights.get(t, 1.0)
+            for t in asked.subject
+            if any(t in terms or mentions(r[4], t) for terms, r in zip(unit_terms, raw, strict=True))
+        }
         subject_total = sum(subject.values()) or 1.0
         candidates = []
-        for (rank, position, chunk, sentence, display, items), meaning, similarity in zip(
-            raw, dense_scaled, dense, strict=True
+        for (rank, position, chunk, sentence, display, items), meaning, similarity, terms in zip(
+            raw, dense_scaled, dense, unit_terms, strict=True
         ):
             text = display
-            terms = set(tokenize(text))
             keyword = sum(w for t, w in weights.items() if t in terms) / total
             topic = (
                 sum(w for t, w in subject.items() if t in terms or mentions(text, t)) / subject_total
@@ -440,8 +449,8 @@ class ExtractiveComposer:
         if faq is not None:
             return faq
         local = [c for c in usable if c.region in focus.local]
-        for least in LEAD_TOPIC_TIERS:
-            for strongly in (True, False):
+        for strongly in (True, False):  # what states the answer outright beats what only touches it
+            for least in LEAD_TOPIC_TIERS:
                 for pool in (local, usable):
                     giving = [c for c in pool if answers_kind(c.display, asked, strongly=strongly) and c.topic >= least]
                     if asked.kind is Kind.LIST:
@@ -511,11 +520,12 @@ class ExtractiveComposer:
         ranked = sorted(candidates, key=lambda c: -c.score)
         if not ranked:
             return []
-        lists = [
-            c for c in ranked[:6] if len(c.items) >= 2 and c.topic >= LEAD_MIN_TOPIC and answers_kind(c.sentence, asked)
-        ]
-        if lists:
-            return [lists[0]]
+        for least in LEAD_TOPIC_TIERS:  # a list about the subject; else one nearly about it
+            lists = [
+                c for c in ranked[:6] if len(c.items) >= 2 and c.topic >= least and answers_kind(c.sentence, asked)
+            ]
+            if lists:
+                return [lists[0]]
         best = ranked[0]
         cutoff = MIN_RELATIVE_SCORE * best.score
         same = [c for c in candidates if c.chunk.id == best.chunk.id and c.score >= cutoff]
@@ -551,7 +561,8 @@ class ExtractiveComposer:
             previous_label = label
             if numbered and candidate.items:  # the lead-in opens the first step's line, so no line ends in 「：」
                 steps = [f"{i}. {item.rstrip('；;，, ')}[{n}]" for i, item in enumerate(candidate.items, start=1)]
-                steps[0] = f"{shown_label}{_as_prose(candidate.sentence)}{steps[0]}"
+                lead_in = candidate.display[: len(candidate.display) - len(_items_inline(list(candidate.items)))]
+                steps[0] = f"{shown_label}{lead_in}{steps[0]}"  # an inline list's quote holds its items too
                 parts.append("\n".join(steps))
             elif numbered:
                 parts.append(f"{len(parts) + 1}. {shown_label}{candidate.display}[{n}]")
