@@ -65,7 +65,7 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     (Kind.DEFINITION, re.compile(r"什么是|是什么意思|是指什么|指什么|含义|定义|是什么")),
     (Kind.WHO, re.compile(r"谁|哪个部门|哪个机构|哪些部门|哪里|找谁|向谁|由谁|哪家")),
     (Kind.COUNT, re.compile(r"多少|几[个项家次条种]|数量")),
-    (Kind.LIST, re.compile(r"哪些|包括什么|包含什么|有什么|几种|哪几")),
+    (Kind.LIST, re.compile(r"哪些|包括什么|包含什么|有什么|几种|哪几|怎么写|如何写|写什么|写哪些")),
     (Kind.YES_NO, re.compile(r"能不能|可不可以|能否|是否|可以吗|行不行|要不要|需不需要|吗[？?]?$|有没有")),
 )
 # What a passage giving each kind of answer contains.
@@ -81,7 +81,9 @@ GIVES: dict[Kind, re.Pattern[str]] = {
     Kind.DEFINITION: re.compile(
         r"是指|指的是|即|^[^，。；]{1,15}?(?<!不)(?<!就)是(?!否)|是.{2,30}的(?:成果|活动|制度|方式|行为|机构)"
     ),
-    Kind.WHO: re.compile(r"部门|机构|中心|办公室|办|委员会|主管|负责|交给|向.{1,12}(?:报告|提出|申请|提交)"),
+    Kind.WHO: re.compile(
+        r"部门|机构|中心|办公室|办|委员会|主管|负责|交给|局|法院|属于|向.{1,12}(?:报告|提出|申请|提交|起诉)"
+    ),
     Kind.LIST: re.compile(r"[：:]|、.*、|包括|以下"),
     Kind.YES_NO: re.compile(
         r"^(?:要|不要|能|不能|可以|不可以|应当|不得|需要|不需要|是|不是|有|没有)[。，,；]|可以|不得|应当|无需|不需|必须|不能"
@@ -181,6 +183,7 @@ class Asked:
 
     kind: Kind
     subject: tuple[str, ...]
+    also: tuple[Kind, ...] = ()  # what else it asks (「需求该怎么写、发到哪里？」: a list, then where)
 
 
 def topic_terms(tokens: list[str]) -> tuple[str, ...]:
@@ -192,6 +195,9 @@ def topic_terms(tokens: list[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
+QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,12})[”」』\"]")
+
+
 def _asking_clause(question: str) -> str:
     """The clause that asks: the one ending at the first 「？」 (「谈好了价格，…要走哪些程序？」 asks for steps)."""
     asking = re.split(r"[？?]", question, maxsplit=1)[0]
@@ -200,9 +206,18 @@ def _asking_clause(question: str) -> str:
 
 def asked_for(question: str, tokens: list[str] | None = None) -> Asked:
     """The kind of answer ``question`` wants, and its subject (from ``tokens``, the question's terms)."""
-    kind = next((kind for kind, pattern in ASKS if pattern.search(_asking_clause(question))), None)
-    kind = kind or next((kind for kind, pattern in ASKS if pattern.search(question)), Kind.GENERAL)
-    return Asked(kind, topic_terms(tokens or []))
+    parts = [_kind(part) for part in _asking_clause(question).split("、")]
+    kinds = [k for k in dict.fromkeys(parts) if k is not None]
+    kind = kinds[0] if kinds else (_kind(question) or Kind.GENERAL)
+    terms = topic_terms(tokens or [])
+    quoted = QUOTED.findall(question)
+    if kind is Kind.DEFINITION and quoted:  # 「课题组“赋权”是什么意思？」 defines 赋权, not 课题组
+        terms = tuple(dict.fromkeys([*quoted, *(t for t in terms if any(t in q for q in quoted))]))
+    return Asked(kind, terms, tuple(kinds[1:]))
+
+
+def _kind(text: str) -> Kind | None:
+    return next((kind for kind, pattern in ASKS if pattern.search(text)), None)
 
 
 # Within a kind, what states the answer outright (a number of days, 「没有规定具体天数」) beats what only

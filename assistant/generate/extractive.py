@@ -195,6 +195,8 @@ BUDGETS: dict[Kind, tuple[int, int]] = {
     Kind.STEPS: (8, 600),
     Kind.GENERAL: (4, MAX_ANSWER_CHARS),
 }
+# Kinds whose answer a passage plainly gives or not (a figure, a definition, a date): an FAQ leads only with it.
+SHARP_KINDS = frozenset({Kind.RATIO, Kind.AMOUNT, Kind.DEADLINE, Kind.COUNT, Kind.DEFINITION, Kind.VALIDITY})
 REGION_BONUS = 0.2  # the asked region's own rule outranks the national one
 BASIS_SECTIONS = ("依据与说明", "依据")  # a guide's closing notes on its sources: basis, not answer
 BASIS_PENALTY = 0.1
@@ -468,12 +470,16 @@ class ExtractiveComposer:
         ids = list(faqs)
         vectors = np.asarray(self.embeddings.embed_documents([faqs[i].locator for i in ids]))
         similarities = vectors @ query_vector
-        best = int(np.argmax(similarities))
-        if float(similarities[best]) < FAQ_MATCH:
-            return None
-        answer = sorted((c for c in candidates if c.chunk.id == ids[best]), key=lambda c: c.position)
-        giving = [c for c in answer if answers_kind(c.display, asked)]  # its sentence that gives what is asked
-        return (giving or answer or [None])[0]
+        for best in np.argsort(-similarities):
+            if float(similarities[best]) < FAQ_MATCH:
+                break
+            answer = sorted((c for c in candidates if c.chunk.id == ids[best]), key=lambda c: c.position)
+            giving = [c for c in answer if answers_kind(c.display, asked)]  # its sentence that gives what is asked
+            if giving:
+                return giving[0]
+            if answer and asked.kind not in SHARP_KINDS and asked_for(faqs[ids[best]].locator).kind is asked.kind:
+                return answer[0]  # an FAQ asking the same kind of thing: its answer leads with the answer
+        return None  # a close FAQ that does not give the definition or figure asked for does not lead
 
     def _select(self, question: str, candidates: list[_Candidate], asked: Asked, focus: Focus) -> list[_Candidate]:
         ranked = sorted(candidates, key=lambda c: -c.score)
@@ -483,7 +489,11 @@ class ExtractiveComposer:
         most = min(most, self.max_sentences)
         lead = self._lead(question, ranked, asked, focus)
         chosen = [lead]
-        length = len(lead.display)
+        for kind in asked.also:  # a second thing asked gets its own answer, second
+            other = self._lead(question, [c for c in ranked if c not in chosen], replace(asked, kind=kind), focus)
+            if answers_kind(other.display, replace(asked, kind=kind)) and not _similar(other.display, lead.display):
+                chosen.append(other)
+        length = sum(len(c.display) for c in chosen)
         if not focus.asked and asked.kind in (Kind.RATIO, Kind.AMOUNT, Kind.DEADLINE, Kind.COUNT):
             other = [  # no region named: the national and the Shanghai figure, each labelled
                 c
