@@ -65,7 +65,12 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     (Kind.DEFINITION, re.compile(r"什么是|是什么意思|是指什么|指什么|含义|定义|是什么")),
     (Kind.WHO, re.compile(r"谁|哪个部门|哪个机构|哪些部门|哪里|找谁|向谁|由谁|哪家")),
     (Kind.COUNT, re.compile(r"多少|几[个项家次条种]|数量")),
-    (Kind.LIST, re.compile(r"哪些|包括什么|包含什么|有什么|几种|哪几|怎么写|如何写|写什么|写哪些")),
+    (
+        Kind.LIST,
+        re.compile(
+            r"哪些|包括什么|包含什么|有什么|几种|哪几|哪[一二三四五六七八九十两\d]+[项个种条类]|怎么写|如何写|写什么|写哪些"
+        ),
+    ),
     (Kind.YES_NO, re.compile(r"能不能|可不可以|能否|是否|可以吗|行不行|要不要|需不需要|吗[？?]?$|有没有")),
 )
 # What a passage giving each kind of answer contains.
@@ -223,6 +228,10 @@ def _kind(text: str) -> Kind | None:
 # Within a kind, what states the answer outright (a number of days, 「没有规定具体天数」) beats what only
 # touches it (「及时」, 「完成后」).
 STRONG: dict[Kind, re.Pattern[str]] = {
+    Kind.YES_NO: re.compile(  # the verdict first: 「不会，只要履约守信。」「在上海不是必须的。」
+        r"^[^，。；]{0,6}?(?:不会|会|不能|能|不可以|可以|不要|要|不需要|需要|无需|不必|不用|不是必须|不是|是|没有|有|必须|不一定)"
+        r"的?[。，,；！]"
+    ),
     Kind.DEADLINE: re.compile(
         r"\d+\s*(?:年|个月|日|天|个工作日)|[一二三四五六七八九十两]+(?:年|个月|日|天|个工作日)|天数|期限"
     ),

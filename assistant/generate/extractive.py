@@ -415,11 +415,15 @@ class ExtractiveComposer:
             if any(t in terms or mentions(r[4], t) for terms, r in zip(unit_terms, raw, strict=True))
         }
         subject_total = sum(subject.values()) or 1.0
+        following = {(r[2].id, r[1] - 1): r[4] for r in raw if not r[5] and r[3][:1] != "|"}
         candidates = []
         for (rank, position, chunk, sentence, display, items), meaning, similarity, terms in zip(
             raw, dense_scaled, dense, unit_terms, strict=True
         ):
             text = display
+            if len(display) < SHORT_LEAD and not items and display.endswith("。"):  # 「不会。」 is about what follows
+                text = display + following.get((chunk.id, position), "")
+                terms = set(tokenize(text))
             keyword = sum(w for t, w in weights.items() if t in terms) / total
             topic = (
                 sum(w for t, w in subject.items() if t in terms or mentions(text, t)) / subject_total
@@ -433,7 +437,7 @@ class ExtractiveComposer:
                 score += PROVENANCE_BONUS
             if HYPOTHETICAL.search(sentence):
                 score -= HYPOTHETICAL_PENALTY
-            region = _unit_region(text, chunk, focus)
+            region = _unit_region(display, chunk, focus)
             if region and region in focus.local:
                 score += REGION_BONUS
             candidates.append(
