@@ -49,6 +49,7 @@ MAX_ANSWER_CHARS = 360
 MIN_SENTENCE_CHARS = 8
 MIN_RELATIVE_SCORE = 0.55  # a sentence far below the best one is noise, not support
 REDUNDANCY = 0.6  # character-bigram Jaccard above which two sentences say the same thing
+CONTAINED = 0.7  # share of the shorter sentence's bigrams in the longer one above which it adds nothing
 WEIGHTS = {"dense": 0.5, "keyword": 0.3, "rank": 0.2}
 QUANTITY_BONUS = 0.15
 PROVENANCE_BONUS = 0.05  # a sentence that names its law and article is the better citation
@@ -235,7 +236,7 @@ def _similar(a: str, b: str) -> bool:
     if not (x and y):
         return False
     shared = len(x & y)
-    return shared / len(x | y) > REDUNDANCY or shared / min(len(x), len(y)) > 0.75  # restated, or contained
+    return shared / len(x | y) > REDUNDANCY or shared / min(len(x), len(y)) > CONTAINED  # restated, or contained
 
 
 def _cells(row: str) -> list[str]:
@@ -538,8 +539,14 @@ class ExtractiveComposer:
             lists = [
                 c for c in ranked[:6] if len(c.items) >= 2 and c.topic >= least and answers_kind(c.sentence, asked)
             ]
-            if lists:
-                return [lists[0]]
+            if lists:  # with the sentence that introduces it (「盘点入库依托…平台。」), when there is one
+                best = lists[0]
+                preface = [
+                    c
+                    for c in candidates
+                    if c.chunk.id == best.chunk.id and c.position == best.position - 1 and not c.items and c.topic > 0
+                ]
+                return [*preface[:1], best]
         best = ranked[0]
         cutoff = MIN_RELATIVE_SCORE * best.score
         same = [c for c in candidates if c.chunk.id == best.chunk.id and c.score >= cutoff]
@@ -578,8 +585,10 @@ class ExtractiveComposer:
                 lead_in = candidate.display[: len(candidate.display) - len(_items_inline(list(candidate.items)))]
                 steps[0] = f"{shown_label}{lead_in}{steps[0]}"  # an inline list's quote holds its items too
                 parts.append("\n".join(steps))
-            elif numbered:
+            elif numbered and not any(c.items for c in chosen):
                 parts.append(f"{len(parts) + 1}. {shown_label}{candidate.display}[{n}]")
+            elif numbered:  # the sentence introducing a list of steps is not a step
+                parts.append(f"{shown_label}{candidate.display}[{n}]")
             else:
                 parts.append(f"{shown_label}{candidate.display}[{n}]")
         body = "\n".join(parts) if numbered else "".join(parts)
