@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.generate.asked import Asked, Kind, answers_kind, asked_for, mentions
+from assistant.generate.asked import NOT_SET, Asked, Kind, answers_kind, asked_for, mentions
 from assistant.generate.guards import is_quotable
 from assistant.index.tokenizer import tokenize
 from assistant.jurisdiction import NATIONAL, applies_in, is_comparison, regions_in, rule_label, sentence_region
@@ -198,6 +198,8 @@ BUDGETS: dict[Kind, tuple[int, int]] = {
 }
 # Kinds whose answer a passage plainly gives or not (a figure, a definition, a date): an FAQ leads only with it.
 SHARP_KINDS = frozenset({Kind.RATIO, Kind.AMOUNT, Kind.DEADLINE, Kind.COUNT, Kind.DEFINITION, Kind.VALIDITY})
+# Who or what sets a figure the rules leave open.
+SETS_FIGURE = re.compile(r"商定|协商|议定|协议定价|由.{1,12}(?:确定|决定|自定|约定)|自主决定|以.{1,10}为准|自行规定")
 REGION_BONUS = 0.2  # the asked region's own rule outranks the national one
 BASIS_SECTIONS = ("依据与说明", "依据")  # a guide's closing notes on its sources: basis, not answer
 BASIS_PENALTY = 0.1
@@ -498,6 +500,10 @@ class ExtractiveComposer:
             other = self._lead(question, [c for c in ranked if c not in chosen], replace(asked, kind=kind), focus)
             if answers_kind(other.display, replace(asked, kind=kind)) and not _similar(other.display, lead.display):
                 chosen.append(other)
+        if NOT_SET.search(lead.display):  # no fixed figure: then who or what sets it (「由双方商定」)
+            setter = next((c for c in ranked if c is not lead and SETS_FIGURE.search(c.display)), None)
+            if setter is not None and not _similar(setter.display, lead.display):
+                chosen.append(setter)
         length = sum(len(c.display) for c in chosen)
         if not focus.asked and asked.kind in (Kind.RATIO, Kind.AMOUNT, Kind.DEADLINE, Kind.COUNT):
             other = [  # no region named: the national and the Shanghai figure, each labelled
