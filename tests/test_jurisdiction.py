@@ -114,3 +114,16 @@ def test_a_region_set_aside_is_not_asked() -> None:
     assert asked_regions("不看上海，全国层面法定的转化奖励最低比例是多少？") == [NATIONAL]
     assert asked_regions("除上海以外，北京有规定吗？") == ["北京"]
     assert asked_regions("我在北京，打算先展出再申请专利") == ["北京"]
+
+
+def test_a_district_office_is_not_a_ministry_and_a_parenthesised_pair_is_a_comparison() -> None:
+    # 「区科技部门」 holds 「科技部」 but names a local office: the Shanghai regulation cited stays Shanghai's.
+    assert (
+        sentence_region(
+            "市科学技术行政部门负责全市的认定登记，区科技部门负责本区的认定登记（《上海市技术市场条例》第十八条）。",
+            "上海",
+        )
+        == "上海"
+    )
+    # A national figure set beside a regional one with a comma is a comparison too: never quoted as the national rule.
+    assert is_comparison("学校从净收入中提取奖励（国家标准不低于50%，上海条例允许的标准不低于70%）。")

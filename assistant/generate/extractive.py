@@ -341,7 +341,7 @@ def _items_inline(items: list[str]) -> str:
     """A list's items as they continue its lead-in: clauses with 「；」 (「…：相关税费；…；评估费用。」), short
     names with 「、」 (「…：股权奖励、股票期权、项目收益分红。」) so the whole list is one sentence."""
     bodies = [item.rstrip("；;。，, ") for item in items]
-    short = all(len(b) <= SHORT_ITEM and not re.search(r"[，,；;：:。（(]", b) for b in bodies)
+    short = all(len(b) <= SHORT_ITEM and not re.search(r"[，,、；;：:。（(]", b) for b in bodies)
     return ("、" if short else "；").join(bodies) + "。"
 
 

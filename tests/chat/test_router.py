@@ -98,8 +98,13 @@ class TestOfflineRouting:
     def test_paper_next_month_gets_the_timeline(self, chat: ChatRouter) -> None:
         answer = chat.answer("论文下个月发表，还来得及申请专利吗？", PUBLIC)
         assert answer.intent == "disclosure_timeline" and "尚未公开" in answer.text
+        assert answer.text.startswith("按今天") and "计算：" not in answer.text  # the verdict is the first sentence
         assert {"CN-PL-22", "CN-PL-24"} <= {c.chunk.doc_id for c in answer.citations}
         assert_quotes_verbatim(answer)
+
+    def test_an_undated_publication_asks_the_rule_not_a_timeline(self, chat: ChatRouter) -> None:
+        answer = chat.answer("打算先在国际展览会上展出再申请专利，有宽限期吗？", PUBLIC)
+        assert answer.intent != "disclosure_timeline" and "按今天" not in answer.text
 
     def test_disclosure_help_answers_and_points_to_the_workflow(self, chat: ChatRouter) -> None:
         answer = chat.answer("帮我写一份职务科技成果披露", PUBLIC)

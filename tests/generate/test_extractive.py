@@ -13,6 +13,8 @@ import re
 
 import pytest
 
+from assistant.evaluation.answer_quality import first_sentence
+from assistant.generate.asked import Kind, asked_for
 from assistant.generate.citations import CITATION_PATTERN, quote_is_verbatim
 from assistant.generate.extractive import Composition, ExtractiveComposer
 from assistant.generate.grounding import EVIDENCE_THRESHOLD, grounded
@@ -250,3 +252,119 @@ class TestAnswerShape:
         lines = text.splitlines()
         assert lines[0].startswith("成果披露按以下步骤办理：1. 填写披露表并提交转化办")
         assert [line[:2] for line in lines[1:]] == ["2.", "3."] and all(line.endswith("[1]") for line in lines)
+
+
+def _lead(composition: Composition) -> str:
+    """The answer's first sentence, as a reader sees it (citation marks aside)."""
+    return first_sentence(composition.text)
+
+
+def _chunk(name: str, text: str, *, doc_type: DocType = DocType.POLICY, locator: str = "正文") -> Chunk:
+    return Chunk(
+        doc_id=f"policies/{name}.md",
+        doc_type=doc_type,
+        title=f"示例{name}",
+        source=f"{name}.md",
+        locator=locator,
+        text=text,
+    )
+
+
+class TestWhatIsAskedLeads:
+    """The sentence that gives what the question asks for comes first (issue #11: answer-first)."""
+
+    def test_a_stated_absence_of_a_deadline_leads_over_a_vague_one(self, composer: ExtractiveComposer) -> None:
+        chunk = _chunk(
+            "披露时限",
+            "完成人应当在成果完成后向所在单位报告，并配合后续的开发和推广。"
+            "法规只说完成后应当报告，没有规定具体天数，单位可以在制度里设期限。",
+        )
+        composition = composer.compose("我做出成果以后，多长时间内必须向学校报告？", [Hit(chunk, 1.0)])
+        assert "没有规定具体天数" in _lead(composition)
+
+    def test_no_fixed_price_is_followed_by_who_sets_it(self, composer: ExtractiveComposer) -> None:
+        chunk = _chunk(
+            "许可价格",
+            "高校专利许可没有统一价格，也没有法定的参考价。"
+            "同一项专利，独占许可一般比普通许可贵，这是谈判惯例。"
+            "授权奖金不少于4000元。"
+            "许可费由双方根据研发成本、许可范围和市场供求商定。",
+        )
+        composition = composer.compose("许可一项发明专利一般要花多少钱？", [Hit(chunk, 1.0)])
+        assert "没有统一价格" in _lead(composition)
+        assert "由双方根据研发成本、许可范围和市场供求商定" in composition.text
+
+    def test_the_asking_clause_decides_and_a_short_list_is_one_sentence(self, composer: ExtractiveComposer) -> None:
+        chunk = _chunk(
+            "激励方式",
+            "企业获得专利权的职务发明，同样要向发明人发放奖励。"
+            "企业可以采用以下方式激励科技人员开展成果转化：股权出售；股权奖励；股票期权；项目收益分红；岗位分红。",
+        )
+        composition = composer.compose("我们是民营企业，预算不多，想激励研发人员，可以用哪些方式？", [Hit(chunk, 1.0)])
+        assert "股权出售、股权奖励、股票期权、项目收益分红、岗位分红。" in _lead(composition)
+
+    def test_a_definition_defines_the_quoted_term_not_a_near_faq(self, composer: ExtractiveComposer) -> None:
+        faq = _chunk(
+            "课题组签合同",
+            "课题组不是法人，签合同需要单位授权或认可。未经授权或认可的，由课题组成员共同承担责任。",
+            doc_type=DocType.FAQ,
+            locator="问：课题组能不能直接和企业签技术合同？",
+        )
+        guide = _chunk("赋权", "赋权是指单位在转化之前，把职务成果的全部或部分所有权，或者长期使用权，交给完成人。")
+        composition = composer.compose(
+            "学院说可以给我们课题组“赋权”，这到底是什么意思？", [Hit(faq, 1.0), Hit(guide, 0.5)]
+        )
+        assert _lead(composition).startswith("赋权是指")
+
+    def test_a_yes_no_verdict_leads_with_the_rule_it_rests_on(self, composer: ExtractiveComposer) -> None:
+        chunk = _chunk(
+            "免责",
+            "对一个课题组来说，2年不能申报市级项目影响很大。"
+            "不会，只要履约守信。"
+            "探索性强的项目没有形成预期成果，但已严格履行合同、没有违反诚信要求的，不作负面评价。",
+        )
+        composition = composer.compose("承担高风险课题没做出来，会影响我以后的评价吗？", [Hit(chunk, 1.0)])
+        assert composition.text.startswith("不会，只要履约守信，探索性强的项目")
+
+    def test_steps_keep_the_sentence_that_introduces_their_list(self, composer: ExtractiveComposer) -> None:
+        chunk = _chunk(
+            "自评流程",
+            "盘点入库依托国家示例专利平台。根据部分高校的操作通知，流程大致是：\n"
+            "1. 学校导出本单位有效专利清单；\n2. 发明人填写专利信息并做价值自评；\n3. 学院初审、学校复核后入库。",
+        )
+        lines = composer.compose("在国家平台上给专利做价值自评，流程是怎样的？", [Hit(chunk, 1.0)]).text.splitlines()
+        assert lines[0] == "盘点入库依托国家示例专利平台。[1]"  # not a numbered step
+        assert lines[1].startswith("根据部分高校的操作通知，流程大致是：1. 学校导出")
+        assert [line[:2] for line in lines[2:]] == ["2.", "3."]
+
+    def test_an_inline_list_of_steps_is_not_quoted_twice(self, composer: ExtractiveComposer) -> None:
+        chunk = _chunk(
+            "登记",
+            "本市实行技术合同认定登记制度：当事人持已订立的技术合同，向认定登记机构申请认定和登记；"
+            "通过的，发给认定登记证明。",
+        )
+        text = composer.compose("签了技术开发合同，想做认定登记，怎么办？", [Hit(chunk, 1.0)]).text
+        assert text.startswith("本市实行技术合同认定登记制度：1. 当事人持已订立的技术合同")
+        assert text.count("当事人持已订立的技术合同") == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "also"),
+    [
+        ("我们和企业谈好了价格，准备用协议定价转让专利，学校这边要走哪些程序？", Kind.STEPS, ()),
+        ("专利权转让给企业，要怎么办理才算生效？", Kind.STEPS, ()),  # 生效 here is not a rule's date of effect
+        ("上海条例什么时候生效？", Kind.VALIDITY, ()),
+        ("专利和论文应该按什么顺序处理？", Kind.STEPS, ()),
+        ("需求该怎么写、发到哪里？", Kind.LIST, (Kind.WHO,)),
+        ("概念验证平台方案里的四位一体指哪四项？", Kind.LIST, ()),
+    ],
+)
+def test_the_asking_clause_decides_what_is_asked(question: str, kind: Kind, also: tuple[Kind, ...]) -> None:
+    asked = asked_for(question)
+    assert (asked.kind, asked.also) == (kind, also)
+
+
+def test_a_quoted_term_is_what_a_definition_question_defines() -> None:
+    assert asked_for("学院说可以给我们课题组“赋权”，这到底是什么意思？", ["学院", "课题组", "赋权"]).subject == (
+        "赋权",
+    )
