@@ -181,6 +181,7 @@ CONDITION = re.compile(r"^(?:但|除|如果|若|未|没有|不得|除非)|但是
 OPENERS, CLOSERS = "（(《【「“", "）)》】」”"
 LEAD_MIN_TOPIC = 0.5  # a lead must be about the question's subject, not just give the right kind of answer
 LEAD_TOPIC_TIERS = (LEAD_MIN_TOPIC, 0.25)  # …and if none is, the one most nearly about it
+VERDICT_MIN_TOPIC = 0.1  # 「不会，只要履约守信。」 with the sentence it leans on
 FAQ_MATCH = 0.92  # cosine between the question and an FAQ's own question above which its answer leads
 # How many units each kind of question gets: a ratio in two or three, a procedure in up to eight.
 BUDGETS: dict[Kind, tuple[int, int]] = {
@@ -411,12 +412,7 @@ class ExtractiveComposer:
         weights = {t: self.idf(t) for t in set(tokenize(question))}
         total = sum(weights.values()) or 1.0
         unit_terms = [set(tokenize(display)) for _, _, _, _, display, _ in raw]
-        # A subject term no retrieved passage uses (「马上」, 「这边」) tells none of them apart: it is not weighed.
-        subject = {
-            t: weights.get(t, 1.0)
-            for t in asked.subject
-            if any(t in terms or mentions(r[4], t) for terms, r in zip(unit_terms, raw, strict=True))
-        }
+        subject = {t: weights.get(t, 1.0) for t in asked.subject}
         subject_total = sum(subject.values()) or 1.0
         following = {(r[2].id, r[1] - 1): r[4] for r in raw if not r[5] and r[3][:1] != "|"}
         candidates = []
@@ -458,14 +454,18 @@ class ExtractiveComposer:
         if faq is not None:
             return faq
         local = [c for c in usable if c.region in focus.local]
-        for strongly in (True, False):  # what states the answer outright beats what only touches it
-            for least in LEAD_TOPIC_TIERS:
-                for pool in (local, usable):
-                    giving = [c for c in pool if answers_kind(c.display, asked, strongly=strongly) and c.topic >= least]
-                    if asked.kind is Kind.LIST:
-                        giving = [c for c in giving if c.items] or giving
-                    if giving:
-                        return giving[0]
+        # Within a tier, what states the answer outright beats what only touches it; a yes/no verdict
+        # (「不会，…」) is short and leans on the next sentence, so it leads whatever its tier.
+        tiers = [(least, strongly) for least in LEAD_TOPIC_TIERS for strongly in (True, False)]
+        if asked.kind is Kind.YES_NO:  # its subject is in the question: the verdict only needs to touch it
+            tiers = [(least, True) for least in (*LEAD_TOPIC_TIERS, VERDICT_MIN_TOPIC)] + tiers[1::2]
+        for least, strongly in tiers:
+            for pool in (local, usable):
+                giving = [c for c in pool if answers_kind(c.display, asked, strongly=strongly) and c.topic >= least]
+                if asked.kind is Kind.LIST:
+                    giving = [c for c in giving if c.items] or giving
+                if giving:
+                    return giving[0]
         return usable[0]
 
     def _faq_answer(self, question: str, candidates: list[_Candidate], asked: Asked) -> _Candidate | None:
@@ -495,6 +495,14 @@ class ExtractiveComposer:
         most, budget = BUDGETS[asked.kind]
         most = min(most, self.max_sentences)
         lead = self._lead(question, ranked, asked, focus)
+        follow = _continuation(lead, candidates)
+        if follow is not None:  # 「不会。」 says little alone: the sentence after it is part of the answer
+            ranked = [
+                c
+                for c in ranked
+                if c is not lead and not (c.chunk.id == follow.chunk.id and c.position == follow.position)
+            ]
+            lead = replace(lead, display=lead.display.rstrip("。") + "，" + follow.display)
         chosen = [lead]
         for kind in asked.also:  # a second thing asked gets its own answer, second
             other = self._lead(question, [c for c in ranked if c not in chosen], replace(asked, kind=kind), focus)
@@ -514,7 +522,7 @@ class ExtractiveComposer:
             if other and not any(_similar(other[0].display, c.display) for c in chosen):
                 chosen.append(other[0])
                 length += len(other[0].display)
-        best = ranked[0].score
+        best = ranked[0].score if ranked else lead.score
         for candidate in ranked:
             if len(chosen) >= most or candidate.score < MIN_RELATIVE_SCORE * best:
                 break
@@ -524,12 +532,6 @@ class ExtractiveComposer:
                 continue
             chosen.append(candidate)
             length += len(candidate.display)
-        follow = _continuation(lead, candidates)
-        if (
-            follow is not None
-        ):  # 「要看公开的时间和方式。」 says little alone: the sentence after it is part of the answer
-            chosen = [c for c in chosen if not (c.chunk.id == follow.chunk.id and c.position == follow.position)]
-            chosen[0] = replace(lead, display=lead.display.rstrip("。") + "，" + follow.display)
         head, rest = chosen[:1], chosen[1:]
         if len(chosen) > 1 and chosen[1].region != chosen[0].region and not focus.asked:
             head, rest = chosen[:2], chosen[2:]
