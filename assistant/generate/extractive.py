@@ -454,6 +454,9 @@ class ExtractiveComposer:
         if faq is not None:
             return faq
         local = [c for c in usable if c.region in focus.local]
+        top = (local or usable)[0]
+        if asked.kind is Kind.LIST and top.items and answers_kind(top.display, asked):
+            return top  # the best match of all is a list: a list question's answer, whatever words it shares
         # Within a tier, what states the answer outright beats what only touches it; a yes/no verdict
         # (「不会，…」) is short and leans on the next sentence, so it leads whatever its tier.
         tiers = [(least, strongly) for least in LEAD_TOPIC_TIERS for strongly in (True, False)]

@@ -368,3 +368,13 @@ def test_a_quoted_term_is_what_a_definition_question_defines() -> None:
     assert asked_for("学院说可以给我们课题组“赋权”，这到底是什么意思？", ["学院", "课题组", "赋权"]).subject == (
         "赋权",
     )
+
+
+def test_a_list_question_is_answered_by_the_best_matching_list(composer: ExtractiveComposer) -> None:
+    chunk = _chunk(
+        "共有",
+        "赋权后应当及时办理权属变更手续。"
+        "双方应书面约定以下事项：\n1. 收益如何分配；\n2. 转化由谁决策；\n3. 专利年费由谁承担。",
+    )
+    composition = composer.compose("学校把成果部分所有权赋给我们，共有协议里要约定哪些事？", [Hit(chunk, 1.0)])
+    assert _lead(composition).startswith("双方应书面约定以下事项：收益如何分配")
