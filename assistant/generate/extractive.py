@@ -480,13 +480,15 @@ class ExtractiveComposer:
         ids = list(faqs)
         vectors = np.asarray(self.embeddings.embed_documents([faqs[i].locator for i in ids]))
         similarities = vectors @ query_vector
-        for best in np.argsort(-similarities):
-            if float(similarities[best]) < FAQ_MATCH:
-                break
-            answer = sorted((c for c in candidates if c.chunk.id == ids[best]), key=lambda c: c.position)
-            giving = [c for c in answer if answers_kind(c.display, asked)]  # its sentence that gives what is asked
-            if giving:
-                return giving[0]
+        close = [int(i) for i in np.argsort(-similarities) if float(similarities[i]) >= FAQ_MATCH]
+        answers = {i: sorted((c for c in candidates if c.chunk.id == ids[i]), key=lambda c: c.position) for i in close}
+        for strongly in (True, False):  # 「在上海不是必须的。」 outright, before a sentence that only touches it
+            for i in close:
+                giving = [c for c in answers[i] if answers_kind(c.display, asked, strongly=strongly)]
+                if giving:
+                    return giving[0]
+        for best in close:
+            answer = answers[best]
             if answer and asked.kind not in SHARP_KINDS and asked_for(faqs[ids[best]].locator).kind is asked.kind:
                 return answer[0]  # an FAQ asking the same kind of thing: its answer leads with the answer
         return None  # a close FAQ that does not give the definition or figure asked for does not lead

@@ -378,3 +378,14 @@ def test_a_list_question_is_answered_by_the_best_matching_list(composer: Extract
     )
     composition = composer.compose("学校把成果部分所有权赋给我们，共有协议里要约定哪些事？", [Hit(chunk, 1.0)])
     assert _lead(composition).startswith("双方应书面约定以下事项：收益如何分配")
+
+
+def test_a_close_faq_leads_with_its_verdict_not_a_sentence_that_only_touches_it(composer: ExtractiveComposer) -> None:
+    faq = _chunk(
+        "评估",
+        "需要评估时，评估费用可以从转让收入中扣除。在上海不是必须的。科研事业单位采用协议定价的，依法可以免予资产评估。",
+        doc_type=DocType.FAQ,
+        locator="问：在上海卖专利之前必须做资产评估吗？",
+    )
+    composition = composer.compose("在上海卖专利之前必须做资产评估吗？", [Hit(faq, 1.0)])
+    assert composition.text.startswith("在上海不是必须的，科研事业单位采用协议定价的")
