@@ -91,7 +91,7 @@ GIVES: dict[Kind, re.Pattern[str]] = {
     ),
     Kind.LIST: re.compile(r"[：:]|、.*、|包括|以下"),
     Kind.YES_NO: re.compile(
-        r"^(?:要|不要|能|不能|可以|不可以|应当|不得|需要|不需要|是|不是|有|没有)[。，,；]|可以|不得|应当|无需|不需|必须|不能"
+        r"^(?:要|不要|能|不能|可以|不可以|应当|不得|需要|不需要|是|不是|有|没有)[。，,；]|可以|不得|应当|无需|不需|必须|不能|不会|不属于|属于|不丧失"
     ),
 }
 # Words that ask rather than name the subject; removed before measuring what a passage is about.

@@ -14,7 +14,7 @@ import re
 import pytest
 
 from assistant.evaluation.answer_quality import first_sentence
-from assistant.generate.asked import Kind, asked_for
+from assistant.generate.asked import Kind, answers_kind, asked_for
 from assistant.generate.citations import CITATION_PATTERN, quote_is_verbatim
 from assistant.generate.extractive import Composition, ExtractiveComposer
 from assistant.generate.grounding import EVIDENCE_THRESHOLD, grounded
@@ -389,3 +389,9 @@ def test_a_close_faq_leads_with_its_verdict_not_a_sentence_that_only_touches_it(
     )
     composition = composer.compose("在上海卖专利之前必须做资产评估吗？", [Hit(faq, 1.0)])
     assert composition.text.startswith("在上海不是必须的，科研事业单位采用协议定价的")
+
+
+def test_a_rule_that_something_does_not_count_answers_a_yes_no_question() -> None:
+    asked = asked_for("打算先在国际展览会上展出再申请专利，有宽限期吗？")
+    assert answers_kind("在申请日以前6个月内，在国际展览会上首次展出的，不会丧失新颖性。", asked)
+    assert not answers_kind("国际展览会指国际展览局注册或认可的展会。", asked)
