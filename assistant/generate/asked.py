@@ -216,7 +216,10 @@ def _asking_clause(question: str) -> str:
 
 def asked_for(question: str, tokens: list[str] | None = None) -> Asked:
     """The kind of answer ``question`` wants, and its subject (from ``tokens``, the question's terms)."""
-    parts = [_kind(part) for part in _asking_clause(question).split("、")]
+    clause = _asking_clause(question)
+    parts = [_kind(part) for part in clause.split("、")]
+    if re.search(r"[吗么]\s*$", clause) and not re.search(r"多少|多久|多长|几|比例|什么时候", clause):
+        parts = [Kind.YES_NO]  # 「手续以后再补吗？」 wants yes or no, whatever it names
     kinds = [k for k in dict.fromkeys(parts) if k is not None]
     kind = kinds[0] if kinds else (_kind(question) or Kind.GENERAL)
     terms = topic_terms(tokens or [])

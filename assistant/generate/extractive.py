@@ -482,7 +482,9 @@ class ExtractiveComposer:
         similarities = vectors @ query_vector
         close = [int(i) for i in np.argsort(-similarities) if float(similarities[i]) >= FAQ_MATCH]
         answers = {i: sorted((c for c in candidates if c.chunk.id == ids[i]), key=lambda c: c.position) for i in close}
-        for strongly in (True, False):  # 「在上海不是必须的。」 outright, before a sentence that only touches it
+        # A verdict (「在上海不是必须的。」) before a sentence that only touches it, from any close FAQ; other
+        # kinds keep the closest FAQ first (its weak answer, not another FAQ's figure about something else).
+        for strongly in (True, False) if asked.kind is Kind.YES_NO else (False,):
             for i in close:
                 giving = [c for c in answers[i] if answers_kind(c.display, asked, strongly=strongly)]
                 if giving:
@@ -564,7 +566,8 @@ class ExtractiveComposer:
         cutoff = MIN_RELATIVE_SCORE * best.score
         same = [c for c in candidates if c.chunk.id == best.chunk.id and c.score >= cutoff]
         steps: list[_Candidate] = []
-        for c in sorted(same, key=lambda c: c.position):
+        doing = [c for c in same if answers_kind(c.display, asked)]  # what is done, not what surrounds it
+        for c in sorted(doing or same, key=lambda c: c.position):
             if not any(_similar(c.display, s.display) for s in steps):
                 steps.append(c)
         return steps[: min(MAX_STEPS, self.max_sentences)]

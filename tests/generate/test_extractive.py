@@ -357,6 +357,7 @@ class TestWhatIsAskedLeads:
         ("专利和论文应该按什么顺序处理？", Kind.STEPS, ()),
         ("需求该怎么写、发到哪里？", Kind.LIST, (Kind.WHO,)),
         ("概念验证平台方案里的四位一体指哪四项？", Kind.LIST, ()),
+        ("合作企业催得急，我能先把技术交给他们用，手续以后再补吗？", Kind.YES_NO, ()),  # not steps
     ],
 )
 def test_the_asking_clause_decides_what_is_asked(question: str, kind: Kind, also: tuple[Kind, ...]) -> None:
