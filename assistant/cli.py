@@ -12,12 +12,14 @@ tasks up front would cost every call (``kezhuan --help`` included) seconds of st
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -679,6 +681,21 @@ def main(args: Sequence[str] | None = None) -> int:
     except typer.Abort:
         return _error("已取消", 1)
     return code if isinstance(code, int) else 0
+
+
+def run() -> NoReturn:
+    """The console script: :func:`main`, then leave without tearing the interpreter down.
+
+    Every command's work is durable when it returns (SQLite and Chroma commit before their
+    calls return; the keyword index is saved explicitly), and the output is flushed here.
+    Tearing down the thousands of objects that Chroma's imports create took a quarter of a
+    second after every command, a sixth of a whole ``kezhuan search``.
+    """
+    code = main()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _error(message: str, exit_code: int) -> int:

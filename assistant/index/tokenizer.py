@@ -200,11 +200,11 @@ _cache_dir: Path | None = None
 
 
 def set_cache_dir(folder: Path) -> None:
-    """Keep jieba's prepared dictionary in ``folder`` (the embedding cache dir) instead of the system temp dir.
+    """Keep jieba's word table in ``folder`` (the embedding cache dir), read on demand from there.
 
-    jieba parses its 5 MB text dictionary on first use (seconds) and keeps the result in a
-    cache file that later processes load instead; in the system temp dir that file is lost
-    on every reboot or container start, and per user. Call before the first tokenisation.
+    Without it jieba loads its whole dictionary (half a second) from a cache file in the
+    system temp dir, which is lost on every reboot or container start. Call before the
+    first tokenisation.
     """
     global _cache_dir
     _cache_dir = folder
@@ -216,8 +216,13 @@ def _jieba():  # type: ignore[no-untyped-def]
 
     jieba.setLogLevel(logging.WARNING)
     if _cache_dir is not None:
-        _cache_dir.mkdir(parents=True, exist_ok=True)
-        jieba.dt.tmp_dir = str(_cache_dir)
+        from assistant.index.word_frequencies import WordFrequencies
+
+        # FREQ, total and initialized are the tokenizer's public state; setting them is how a
+        # table other than jieba's in-memory dict is handed over (jieba has no parameter for it).
+        table = WordFrequencies.open(_cache_dir / "jieba-words.sqlite", jieba.dt, jieba.__version__)
+        with jieba.dt.lock:
+            jieba.dt.FREQ, jieba.dt.total, jieba.dt.initialized = table, table.total, True
     for term in DOMAIN_TERMS:
         jieba.add_word(term)
     return jieba
