@@ -394,6 +394,22 @@ def read_need(text: str, *, today: date | None = None) -> NeedTerms:
     )
 
 
+# Words every demand uses that say nothing about the technology wanted.
+BOILERPLATE = re.compile(
+    r"我们公司|我司|本公司|我们|公司|企业|希望|想要|想找|寻求|寻找|需要|求购|急需|有没有|能否|能不能|请问|"
+    r"预算\S*万元|合作方式\S*|截止\S*|联系\S*"
+)
+
+
+def need_text(text: str) -> str:
+    """The words of a need that say which technology is wanted: what matching embeds.
+
+    One rule for a typed need and an indexed demand, so ingest can embed an indexed
+    demand's need ahead of the briefings that match it.
+    """
+    return BOILERPLATE.sub("", text) or text
+
+
 def describe_maturity(maturity: Maturity) -> str:
     """A required maturity as people read it: "TRL8及以上（能直接上产线）"."""
     if maturity.trl is None:
@@ -839,9 +855,25 @@ _RECORD_TYPES: dict[DocType, type[Patent] | type[Demand] | type[Agency] | type[D
 
 
 def parse_record(chunk: Chunk) -> Record | None:
-    """The typed record of a chunk; ``None`` for policies and FAQ, which are documents, not records."""
+    """The typed record of a chunk; ``None`` for policies and FAQ, which are documents, not records.
+
+    Records are immutable and a chunk's id is the hash of its text and metadata, so each
+    chunk is parsed once per process: matching a briefing's 120 demands re-reads the same
+    few hundred candidates 12,000 times.
+    """
     kind = _RECORD_TYPES.get(chunk.doc_type)
-    return kind.from_chunk(chunk) if kind else None
+    if kind is None:
+        return None
+    record = _parsed.get(chunk.id)
+    if record is None:
+        if len(_parsed) >= PARSED_KEPT:
+            _parsed.clear()
+        record = _parsed[chunk.id] = kind.from_chunk(chunk)
+    return record
+
+
+PARSED_KEPT = 50_000  # records kept parsed (a few KB each); past it the memory starts again
+_parsed: dict[str, Record] = {}
 
 
 # -- helpers ---------------------------------------------------------------------------------

@@ -29,13 +29,16 @@ __all__ = ["ChromaMeta", "ChromaStore"]
 DEFAULT_COLLECTION = "kezhuan"
 WRITE_BATCH = 256  # rows per upsert; Chroma caps a single batch
 READ_PAGE = 2000
-POST_FILTER_SHARE = 0.3  # below this share of allowed chunks, Chroma filters (over-fetching would cost more)
+POST_FILTER_SHARE = 0.5  # below this share of allowed chunks, Chroma filters (over-fetching would cost more)
 OVERFETCH = 1.5  # neighbours fetched beyond k / share, so chance clusters of hidden chunks rarely force a retry
 # Chroma writes its vector index to disk every ``sync_threshold`` added vectors (default 1,000) and
 # replays the rest from its log each time a process opens the collection: on the shipped 941-chunk
 # index that replay was 0.3–0.5 s of every `kezhuan search`. Syncing every 100 costs nothing
 # measurable at build time (20k vectors: 13.5 s either way) and leaves at most 99 to replay.
 SYNC_THRESHOLD = 100
+# Results one query call may return over all its vectors: Chroma reads their rows with one SQL
+# statement, and SQLite binds at most 32,766 variables.
+MAX_RESULTS_PER_CALL = 20_000
 
 
 class ChromaStore:
@@ -152,58 +155,77 @@ class ChromaStore:
             )
         return [by_id[i] for i in ids if i in by_id]
 
-    def find(self, doc_id: str) -> list[Chunk]:
-        """The chunks of one document (e.g. a patent by its application number)."""
-        page = self._collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
-        return [
-            Chunk.from_stored(t or "", dict(m or {}))
-            for t, m in zip(page["documents"] or [], page["metadatas"] or [], strict=True)
-        ]
+    def find(self, doc_ids: Sequence[str]) -> list[Chunk]:
+        """The chunks of some documents (a patent by its application number, a briefing's demands), in one call."""
+        chunks: list[Chunk] = []
+        for start in range(0, len(doc_ids), READ_PAGE):
+            part = list(doc_ids[start : start + READ_PAGE])
+            where = {"doc_id": part[0]} if len(part) == 1 else {"doc_id": {"$in": part}}
+            page = self._collection.get(where=where, include=["documents", "metadatas"])  # type: ignore[arg-type]
+            chunks += [
+                Chunk.from_stored(t or "", dict(m or {}))
+                for t, m in zip(page["documents"] or [], page["metadatas"] or [], strict=True)
+            ]
+        return chunks
 
     def search(self, query: str, k: int, search_filter: SearchFilter | None = None, *, share: float = 0.0) -> list[Hit]:
-        return self.search_by_vector(self.embedder.embed_query(query), k, search_filter, share=share)
+        return self.search_by_vectors([self.embedder.embed_query(query)], k, search_filter, share=share)[0]
 
-    def search_by_vector(
-        self, vector: list[float], k: int, search_filter: SearchFilter | None = None, *, share: float = 0.0
-    ) -> list[Hit]:
-        """Like :meth:`search` for a vector already computed (a query embedded once, used twice).
+    def search_by_vectors(
+        self, vectors: Sequence[list[float]], k: int, search_filter: SearchFilter | None = None, *, share: float = 0.0
+    ) -> list[list[Hit]]:
+        """The ``k`` nearest allowed chunks for each vector already computed, in one Chroma call.
 
         :param share: the share of chunks the filter allows, when the caller knows it (the
             keyword store does). Chroma's filtered query pre-filters on metadata and was 10–20×
             slower than the plain one on 10k chunks; when most chunks pass (the usual
             visibility filter), the plain query fetches enough neighbours that ``k`` of them
-            pass, and the same rule (``SearchFilter.allows``) drops the rest here. Only when
-            too few pass is Chroma asked again with the filter.
+            pass, and the same rule (``SearchFilter.allows``) drops the rest here. Only the
+            vectors for which too few pass are asked again with the filter.
         """
-        if k <= 0:
-            return []
+        if k <= 0 or not vectors:
+            return [[] for _ in vectors]
         where: Any = search_filter.to_chroma_where() if search_filter else None
+        found: list[list[Hit] | None] = [None] * len(vectors)
         if where is not None and search_filter is not None and share >= POST_FILTER_SHARE:
             fetch = math.ceil(k / share * OVERFETCH)
-            rows = self._query(vector, fetch, None)
-            allowed = [row for row in rows if search_filter.allows(row[1])]
-            if len(allowed) >= k or len(rows) < fetch:  # enough, or every chunk was seen
-                return [self._hit(row) for row in allowed[:k]]
-        return [self._hit(row) for row in self._query(vector, k, where)]
+            for n, rows in enumerate(self._query(vectors, fetch, None)):
+                allowed = [row for row in rows if search_filter.allows(row[1])]
+                if len(allowed) >= k or len(rows) < fetch:  # enough, or every chunk was seen
+                    found[n] = [self._hit(row) for row in allowed[:k]]
+        again = [n for n, hits in enumerate(found) if hits is None]
+        if again:
+            for n, rows in zip(again, self._query([vectors[n] for n in again], k, where), strict=True):
+                found[n] = [self._hit(row) for row in rows]
+        return [hits or [] for hits in found]
 
-    def _query(self, vector: list[float], k: int, where: Any) -> list[tuple[str, dict[str, Any], float]]:
-        try:
-            result = self._collection.query(
-                query_embeddings=[vector],  # type: ignore[arg-type]
-                n_results=k,
-                where=where,
-                include=["documents", "metadatas", "distances"],
-            )
-        except Exception as exc:  # chromadb raises many unrelated types; the user gets one line, not a traceback
-            raise StoreError(f"向量库检索失败（{self.location}）：{str(exc).splitlines()[0]}") from exc
-        documents = (result["documents"] or [[]])[0]
-        metadatas = (result["metadatas"] or [[]])[0]
-        distances = (result["distances"] or [[]])[0]
-        return [
-            (text, dict(metadata or {}), float(distance))
-            for text, metadata, distance in zip(documents, metadatas, distances, strict=True)
-            if text is not None
-        ]
+    def _query(
+        self, vectors: Sequence[list[float]], k: int, where: Any
+    ) -> list[list[tuple[str, dict[str, Any], float]]]:
+        """Chroma's query for several vectors; split so that one call never names more results than SQLite binds."""
+        per_call = max(1, MAX_RESULTS_PER_CALL // k)
+        rows = []
+        for start in range(0, len(vectors), per_call):
+            try:
+                result = self._collection.query(
+                    query_embeddings=list(vectors[start : start + per_call]),  # type: ignore[arg-type]
+                    n_results=k,
+                    where=where,
+                    include=["documents", "metadatas", "distances"],
+                )
+            except Exception as exc:  # chromadb raises many unrelated types; the user gets one line, not a traceback
+                raise StoreError(f"向量库检索失败（{self.location}）：{str(exc).splitlines()[0]}") from exc
+            rows += [
+                [
+                    (text, dict(metadata or {}), float(distance))
+                    for text, metadata, distance in zip(documents, metadatas, distances, strict=True)
+                    if text is not None
+                ]
+                for documents, metadatas, distances in zip(
+                    result["documents"] or [], result["metadatas"] or [], result["distances"] or [], strict=True
+                )
+            ]
+        return rows
 
     @staticmethod
     def _hit(row: tuple[str, dict[str, Any], float]) -> Hit:

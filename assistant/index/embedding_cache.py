@@ -3,8 +3,10 @@
 Embedding is the cost of ingest (DESIGN.md, "Performance facts": ~5–12 chunks/s), so
 vectors are kept in SQLite beside the index, keyed by sha256 of the embedded text and
 namespaced by model. Each batch commits on its own: a crash loses at most one batch.
-Queries are not cached (they are cheap and rarely repeat), as in langchain's
-``CacheBackedEmbeddings``.
+What people type is not cached (it is cheap and rarely repeats), as in langchain's
+``CacheBackedEmbeddings``; query vectors of texts taken from the knowledge base itself (a
+demand that a briefing matches) are, under their own namespace, because a briefing embeds a
+hundred of them and they do not change until the record does.
 
 Usage example::
 
@@ -57,24 +59,40 @@ class CachedEmbeddings(Embeddings):
         self._db.commit()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._cached(texts, self.namespace, self.embedder.embed_documents, self.on_progress)
+
+    def embed_stored_queries(self, texts: list[str]) -> list[list[float]]:
+        """Query vectors (not document vectors) of texts from indexed records, cached like documents.
+
+        Only for the knowledge base's own words: a user's question is never written here.
+        """
+        return self._cached(texts, f"{self.namespace}:query", lambda batch: [self.embed_query(t) for t in batch], None)
+
+    def _cached(
+        self,
+        texts: list[str],
+        namespace: str,
+        compute: Callable[[list[str]], list[list[float]]],
+        progress: ProgressCallback | None,
+    ) -> list[list[float]]:
         hashes = [content_hash(t) for t in texts]
-        found = self._lookup(set(hashes))
+        found = self._lookup(set(hashes), namespace)
         missing = [i for i, h in enumerate(hashes) if h not in found]
         self.hits += len(texts) - len(missing)
         self.misses += len(missing)
-        if self.on_progress and len(texts) > len(missing):
-            self.on_progress(len(texts) - len(missing))
+        if progress and len(texts) > len(missing):
+            progress(len(texts) - len(missing))
         for start in range(0, len(missing), self.batch_size):
             batch = missing[start : start + self.batch_size]
             # Stored as float32; return what is stored so a cached and a fresh call agree.
-            vectors = np.asarray(self.embedder.embed_documents([texts[i] for i in batch]), dtype=np.float32)
-            rows = [(self.namespace, hashes[i], vector.tobytes()) for i, vector in zip(batch, vectors, strict=True)]
+            vectors = np.asarray(compute([texts[i] for i in batch]), dtype=np.float32)
+            rows = [(namespace, hashes[i], vector.tobytes()) for i, vector in zip(batch, vectors, strict=True)]
             with self._lock:
                 self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
                 self._db.commit()
             found.update({hashes[i]: vector.tolist() for i, vector in zip(batch, vectors, strict=True)})
-            if self.on_progress:
-                self.on_progress(len(batch))
+            if progress:
+                progress(len(batch))
         return [found[h] for h in hashes]
 
     def embed_query(self, text: str) -> list[float]:
@@ -83,7 +101,7 @@ class CachedEmbeddings(Embeddings):
     def close(self) -> None:
         self._db.close()
 
-    def _lookup(self, hashes: set[str]) -> dict[str, list[float]]:
+    def _lookup(self, hashes: set[str], namespace: str) -> dict[str, list[float]]:
         found: dict[str, list[float]] = {}
         keys = list(hashes)
         with self._lock:
@@ -92,7 +110,7 @@ class CachedEmbeddings(Embeddings):
                 marks = ",".join("?" * len(part))
                 rows = self._db.execute(
                     f"SELECT hash, vector FROM vectors WHERE namespace = ? AND hash IN ({marks})",
-                    [self.namespace, *part],
+                    [namespace, *part],
                 ).fetchall()
                 found.update({h: np.frombuffer(blob, dtype=np.float32).tolist() for h, blob in rows})
         return found

@@ -16,6 +16,7 @@ Usage example::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.index.bm25_store import BM25Store
@@ -72,19 +73,23 @@ class HybridRetriever:
         self.top_k = top_k
         self.candidates = candidates
 
-    def legs(self, query: str, search_filter: SearchFilter, *, depth: int, dense_query: str | None = None) -> Legs:
-        """Both legs' hits for ``query``, ``depth`` each.
+    def legs(
+        self, queries: Sequence[str], query_vectors: Sequence[list[float]], search_filter: SearchFilter, *, depth: int
+    ) -> list[Legs]:
+        """Both legs' hits for each query, ``depth`` each: one vector-store call for all of them.
 
-        :param dense_query: the text to embed when it should differ from the keyword
-            query (the matcher strips boilerplate words from a demand before embedding).
+        :param query_vectors: each query's vector, computed by the caller (it knows which
+            text to embed and whether that vector may be cached).
         """
-        query_tokens = tokenize(query)
-        query_vector = self.dense.embedder.embed_query(dense_query or query)
         share = self.keyword.share(search_filter)
-        dense_hits = self.dense.search_by_vector(query_vector, depth, search_filter, share=share)
-        keyword_hits = self.keyword.search_tokens(query_tokens, depth, search_filter)
-        coverage = max((self.keyword.coverage(query_tokens, h.id) for h in keyword_hits[:COVERAGE_DEPTH]), default=0.0)
-        return Legs(query_vector, query_tokens, dense_hits, keyword_hits, coverage)
+        dense = self.dense.search_by_vectors(query_vectors, depth, search_filter, share=share)
+        out = []
+        for query, vector, dense_hits in zip(queries, query_vectors, dense, strict=True):
+            tokens = tokenize(query)
+            keyword_hits = self.keyword.search_tokens(tokens, depth, search_filter)
+            coverage = max((self.keyword.coverage(tokens, h.id) for h in keyword_hits[:COVERAGE_DEPTH]), default=0.0)
+            out.append(Legs(vector, tokens, dense_hits, keyword_hits, coverage))
+        return out
 
     def retrieve(
         self,
@@ -104,7 +109,7 @@ class HybridRetriever:
             return self.keyword.search_tokens(tokenize(query), k, search_filter)
         if mode is FusionMode.DENSE:
             return self.dense.search(query, k, search_filter, share=self.keyword.share(search_filter))
-        legs = self.legs(query, search_filter, depth=depth)
+        legs = self.legs([query], [self.dense.embedder.embed_query(query)], search_filter, depth=depth)[0]
         weights = [1.0, keyword_weight(legs.coverage) if mode is FusionMode.ADAPTIVE else 1.0]
         fused = weighted_rrf([[h.id for h in legs.dense], [h.id for h in legs.keyword]], weights)
         by_id = {h.id: h for h in legs.keyword} | {h.id: h for h in legs.dense}

@@ -110,9 +110,31 @@ class KnowledgeIndex:
         depth: int = DEFAULT_CANDIDATES,
         dense_query: str | None = None,
     ) -> Legs:
-        """Both retrieval legs' hits before fusion, for callers that re-score candidates (matching)."""
+        """Both retrieval legs' hits before fusion, for callers that re-score candidates (matching).
+
+        :param dense_query: the text to embed when it should differ from the keyword query.
+        """
         self._refresh()
-        return self._retriever.legs(query, audience.filter(doc_types), depth=depth, dense_query=dense_query)
+        vector = self.embeddings.embed_query(dense_query or query)
+        return self._retriever.legs([query], [vector], audience.filter(doc_types), depth=depth)[0]
+
+    def record_legs(
+        self,
+        queries: Sequence[str],
+        dense_queries: Sequence[str],
+        audience: Audience,
+        *,
+        doc_types: Iterable[DocType] | None = None,
+        depth: int = DEFAULT_CANDIDATES,
+    ) -> list[Legs]:
+        """:meth:`legs` for many texts taken from indexed records (a briefing's demands), in one go.
+
+        Their query vectors are cached like document vectors (ingest computes them for
+        demands), and the vector store is asked once for all of them.
+        """
+        self._refresh()
+        vectors = self.embeddings.embed_stored_queries(list(dense_queries))
+        return self._retriever.legs(queries, vectors, audience.filter(doc_types), depth=depth)
 
     def neighbours(
         self, text: str, audience: Audience, *, k: int, doc_types: Iterable[DocType] | None = None
@@ -152,9 +174,13 @@ class KnowledgeIndex:
         Empty when it does not exist *or* the audience may not see it: the two are
         deliberately indistinguishable.
         """
+        return self.get_many([doc_id], audience, doc_type)
+
+    def get_many(self, doc_ids: Sequence[str], audience: Audience, doc_type: DocType | None = None) -> list[Chunk]:
+        """The chunks of several documents in one read; like :meth:`get`, hidden ones are simply absent."""
         self._refresh()
         search_filter = audience.filter([doc_type] if doc_type else None)
-        return [c for c in self._dense.find(doc_id) if search_filter.allows(c.metadata())]
+        return [c for c in self._dense.find(doc_ids) if search_filter.allows(c.metadata())]
 
     def document_frequency(self, term: str, audience: Audience) -> int:
         """In how many chunks the audience may see ``term`` occurs (never counts hidden text)."""

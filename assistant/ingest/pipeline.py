@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
+from assistant.domain import need_text
 from assistant.errors import ConfigError, IngestError
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.ingest.loaders import (
@@ -245,7 +246,8 @@ class Ingestor:
         if prune:
             removed += self._prune(manifest, {manifest_key(f, r) for f, r in files}, [p for p in paths if p.is_dir()])
 
-        new_total = sum(len(p.chunks) for p in plans)
+        # A demand's need is embedded as a query too, so that briefings and matching find it cached.
+        new_total = sum(len(p.chunks) + len(_demands(p.chunks)) for p in plans)
         if progress:
             progress.start(new_total)
             self.index.on_embed_progress(progress.advance)
@@ -253,7 +255,7 @@ class Ingestor:
         owners = manifest.owners()
         try:
             for plan in plans:
-                a, r = self._apply(plan, manifest, owners, errors)
+                a, r = self._apply(plan, manifest, owners, errors, progress)
                 added += a
                 removed += r
         finally:
@@ -327,7 +329,12 @@ class Ingestor:
         return plans, unchanged
 
     def _apply(
-        self, plan: _Plan, manifest: Manifest, owners: dict[str, str], errors: list[FileError]
+        self,
+        plan: _Plan,
+        manifest: Manifest,
+        owners: dict[str, str],
+        errors: list[FileError],
+        progress: Progress | None,
     ) -> tuple[int, int]:
         old = set(manifest.files[plan.key].chunk_ids) if plan.key in manifest.files else set()
         chunks: list[Chunk] = []
@@ -340,6 +347,9 @@ class Ingestor:
         new_ids = {c.id for c in chunks}
         fresh = [c for c in chunks if c.id not in old]
         self.index.write(fresh)
+        self.index.embeddings.embed_stored_queries([need_text(c.text) for c in _demands(fresh)])
+        if progress:
+            progress.advance(len(_demands(plan.chunks)))
         stale = sorted(old - new_ids)
         self.index.delete(stale)
         manifest.files[plan.key] = ManifestEntry(
@@ -381,3 +391,7 @@ def _note_failures(manifest: Manifest, files: list[tuple[Path, Path]], errors: l
 def _fingerprint(file: Path, doc_type: DocType | None) -> str:
     digest = hashlib.sha256(file.read_bytes()).hexdigest()
     return f"{digest}:{doc_type.value if doc_type else '-'}:{PIPELINE_VERSION}"
+
+
+def _demands(chunks: Iterable[Chunk]) -> list[Chunk]:
+    return [c for c in chunks if c.doc_type is DocType.DEMAND]

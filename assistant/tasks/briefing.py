@@ -36,7 +36,7 @@ Usage example::
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -180,6 +180,7 @@ class Briefer:
         say(f"为 {len(demands)} 项需求匹配成果")
         best = self._best_matches(demands, progress=say)
         pairs = sorted((p for p in best.values() if p.confidence in MATCHED_CONFIDENCE), key=lambda p: -p.score)
+        pairs[:TOP_PAIRS] = self._explained(pairs[:TOP_PAIRS])
         say("检索政策要点")
         highlights, citations, note = self._highlights(topic, audience)
         figures = count_figures(scope, patents, demands, disclosures, agencies, len(pairs), audience.role)
@@ -212,17 +213,32 @@ class Briefer:
 
     # -- steps ---------------------------------------------------------------------------
     def _best_matches(self, demands: Sequence[Demand], *, progress: Callable[[str], None]) -> dict[str, Pair]:
-        """Each demand's best public patent: the pairs are pushed to enterprises, who see public records only."""
-        matcher = Matcher(self.index)
+        """Each demand's best public patent: the pairs are pushed to enterprises, who see public records only.
+
+        All demands are matched in one batch without reasons; reasons are written for the
+        pairs the briefing shows (:func:`_explained`).
+        """
+        results = Matcher(self.index).for_demands(
+            [d.id for d in demands], audience=Audience.public(), k=1, explain=False
+        )
+        progress(f"已匹配 {len(demands)} 项需求")
         best: dict[str, Pair] = {}
-        for n, demand in enumerate(demands, start=1):
-            if n % 20 == 0:
-                progress(f"已匹配 {n}/{len(demands)} 项需求")
-            result = matcher.for_demand(demand_id=demand.id, audience=Audience.public(), k=1)
-            if result.matches:
+        for demand in demands:
+            result = results.get(demand.id)
+            if result and result.matches:
                 top = result.matches[0]
                 best[demand.id] = Pair(demand.chunk, top.chunk, top.score, tuple(top.reasons), top.confidence)
         return best
+
+    def _explained(self, pairs: Sequence[Pair]) -> list[Pair]:
+        """``pairs`` with the matcher's reasons (same matches: the ranking does not depend on them)."""
+        results = Matcher(self.index).for_demands([p.demand.doc_id for p in pairs], audience=Audience.public(), k=1)
+        return [
+            replace(p, reasons=tuple(results[p.demand.doc_id].matches[0].reasons))
+            if p.demand.doc_id in results and results[p.demand.doc_id].matches
+            else p
+            for p in pairs
+        ]
 
     def _highlights(self, topic: str, audience: Audience) -> tuple[str, tuple[Citation, ...], str]:
         """Cited policy sentences on the topic; general ones when the topic has none."""

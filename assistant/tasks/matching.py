@@ -32,14 +32,14 @@ Usage example::
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 import numpy as np
 
-from assistant.domain import Demand, Patent, parse_record
+from assistant.domain import Demand, Patent, need_text, parse_record
 from assistant.errors import InputError
 from assistant.index.fusion import keyword_weight, rrf, scaled
 from assistant.index.hybrid import Legs
@@ -61,6 +61,7 @@ WEIGHTS = {"semantic": 0.65, "keyword": 0.2, "fit": 0.15}
 # Share of the title's cosine in the semantic part; tuned on the corpus demand sets
 # (evals/REPORT.md): 0 → business MRR 0.76, 0.25 → about 0.80, engineer unchanged.
 TITLE_WEIGHT = 0.25
+DEMAND_TARGETS = (DocType.PATENT, DocType.DISCLOSURE)  # what meets a demand
 NO_MATCH = "知识库中暂无合适成果"
 NEXT_STEPS = (
     "将需求发布到技术交易平台（如所在地技术市场、高校成果转化平台），公开征集解决方案；",
@@ -71,11 +72,6 @@ NO_DEMAND = "暂无合适的企业需求"
 NEXT_STEPS_FOR_PATENT = (
     "在技术交易平台或专利开放许可平台挂牌，公开征集受让或被许可企业；",
     "委托科技创新券白名单中的技术经纪机构推广（见「服务机构」页面）。",
-)
-# Words every demand uses that say nothing about the technology wanted.
-BOILERPLATE = re.compile(
-    r"我们公司|我司|本公司|我们|公司|企业|希望|想要|想找|寻求|寻找|需要|求购|急需|有没有|能否|能不能|请问|"
-    r"预算\S*万元|合作方式\S*|截止\S*|联系\S*"
 )
 
 
@@ -168,11 +164,52 @@ class Matcher:
             cooperation terms then count too.
         :raises InputError: neither or both given, or the id is not indexed.
         """
+        if demand_id is not None and text is None:
+            found = self.for_demands([demand_id], audience=audience, k=k, mode=mode)
+            if demand_id not in found:
+                raise InputError(f"没有找到编号为 {demand_id} 的需求")
+            return found[demand_id]
         query, record = self._query(text, demand_id, DocType.DEMAND, audience)
-        targets = (DocType.PATENT, DocType.DISCLOSURE)
-        matches = self._rank(query, record, targets, k, audience, mode, demand_side=True)
-        understood = record.understood() if isinstance(record, Demand) else {}
-        return self._result(query, matches, understood, NEXT_STEPS)
+        legs = self.index.legs(
+            query, audience, doc_types=DEMAND_TARGETS, depth=self.candidates, dense_query=need_text(query)
+        )
+        matches = self._rank(query, legs, record, k, mode, self._profiles([legs]), demand_side=True, explain=True)
+        return self._result(query, matches, record.understood() if isinstance(record, Demand) else {}, NEXT_STEPS)
+
+    def for_demands(
+        self,
+        demand_ids: Sequence[str],
+        *,
+        audience: Audience,
+        k: int = DEFAULT_K,
+        mode: MatchMode = MatchMode.COMBINED,
+        explain: bool = True,
+    ) -> dict[str, MatchResult]:
+        """:meth:`for_demand` for many indexed demands at once (a briefing matches the whole stock).
+
+        One read for the demands, cached query vectors, one vector-store call for all of
+        them; the ranking is the one :meth:`for_demand` gives each demand alone.
+
+        :param explain: build the reasons (the costly part of a match's text); without them a
+            match still carries its score and confidence.
+        :returns: by demand id; ids not indexed (or hidden from ``audience``) are absent.
+        """
+        first: dict[str, Chunk] = {}
+        for chunk in self.index.get_many(demand_ids, audience, DocType.DEMAND):
+            first.setdefault(chunk.doc_id, chunk)
+        ids = [i for i in dict.fromkeys(demand_ids) if i in first]
+        queries = [first[i].text for i in ids]
+        legs = self.index.record_legs(
+            queries, [need_text(q) for q in queries], audience, doc_types=DEMAND_TARGETS, depth=self.candidates
+        )
+        profiles = self._profiles(legs) if mode is MatchMode.COMBINED else {}
+        results = {}
+        for demand_id, query, found in zip(ids, queries, legs, strict=True):
+            record = _terms(first[demand_id])
+            matches = self._rank(query, found, record, k, mode, profiles, demand_side=True, explain=explain)
+            understood = record.understood() if isinstance(record, Demand) else {}
+            results[demand_id] = self._result(query, matches, understood, NEXT_STEPS)
+        return results
 
     def for_patent(
         self,
@@ -187,7 +224,10 @@ class Matcher:
         :raises InputError: the patent is not indexed (or the audience may not see it).
         """
         query, record = self._query(None, patent_id, DocType.PATENT, audience)
-        matches = self._rank(query, record, (DocType.DEMAND,), k, audience, mode, demand_side=False)
+        legs = self.index.record_legs(
+            [query], [need_text(query)], audience, doc_types=(DocType.DEMAND,), depth=self.candidates
+        )
+        matches = self._rank(query, legs[0], record, k, mode, self._profiles(legs), demand_side=False, explain=True)
         return self._result(query, matches, {}, NEXT_STEPS_FOR_PATENT)
 
     # -- steps ---------------------------------------------------------------------------
@@ -213,30 +253,39 @@ class Matcher:
     def _rank(
         self,
         query: str,
+        legs: Legs,
         record: Terms,
-        targets: tuple[DocType, ...],
         k: int,
-        audience: Audience,
         mode: MatchMode,
+        profiles: dict[str, np.ndarray],
         *,
         demand_side: bool,
+        explain: bool,
     ) -> list[Match]:
-        legs = self.index.legs(
-            query, audience, doc_types=targets, depth=self.candidates, dense_query=BOILERPLATE.sub("", query) or query
-        )
         if mode is MatchMode.DENSE:
             return [Match(h.chunk, h.score, {"semantic": h.score}) for h in legs.dense[:k]]
         if mode is MatchMode.RRF:
             fused = rrf([[h.id for h in legs.dense], [h.id for h in legs.keyword]])
             chunks = {h.id: h.chunk for h in [*legs.dense, *legs.keyword]}
             return [Match(chunks[i], s, {"rrf": s}) for i, s in list(fused.items())[:k]]
-        return self._combined(query, legs, record, k, demand_side=demand_side)
+        return self._combined(query, legs, record, k, profiles, demand_side=demand_side, explain=explain)
 
-    def _combined(self, query: str, legs: Legs, record: Terms, k: int, *, demand_side: bool) -> list[Match]:
+    def _combined(
+        self,
+        query: str,
+        legs: Legs,
+        record: Terms,
+        k: int,
+        profiles: dict[str, np.ndarray],
+        *,
+        demand_side: bool,
+        explain: bool,
+    ) -> list[Match]:
         chunks = {h.id: h.chunk for h in [*legs.keyword, *legs.dense]}
         if not chunks:
             return []
-        cosines = self._semantic(legs.query_vector, list(chunks.values()))
+        query_vector = np.asarray(legs.query_vector)
+        cosines = {chunk_id: float(profiles[chunk_id] @ query_vector) for chunk_id in chunks}
         semantic = scaled(cosines)
         median = float(np.median(list(cosines.values())))
         trust = min(keyword_weight(legs.coverage), 1.0)
@@ -250,7 +299,7 @@ class Matcher:
             ranked.append((score, chunk, parts, fits))
         ranked.sort(key=lambda item: -item[0])
         weights = {t: self.index.idf(t) for t in set(legs.query_tokens)}
-        words = query_words(query)
+        words = query_words(query) if explain else set()
         matches = []
         for score, chunk, parts, fits in ranked[:k]:
             evidence = Evidence(
@@ -260,21 +309,28 @@ class Matcher:
                 fit=parts["fit"] if fits else None,
             )
             parts = parts | {"cosine": evidence.cosine, "lift": evidence.lift, "coverage": evidence.coverage}
-            reasons = self._reasons(chunk, evidence, words, weights, fits) + _unpriced(record, chunk, demand_side)
+            reasons = (
+                self._reasons(chunk, evidence, words, weights, fits) + _unpriced(record, chunk, demand_side)
+                if explain
+                else ()
+            )
             matches.append(Match(chunk, score, parts, reasons, str(grade(evidence)), card(chunk)))
         return matches
 
-    def _semantic(self, query_vector: list[float], chunks: list[Chunk]) -> dict[str, float]:
-        """Cosine to each candidate's indexed text, blended with the cosine to its title.
+    def _profiles(self, legs: Sequence[Legs]) -> dict[str, np.ndarray]:
+        """Each candidate's vector for the semantic part: its indexed text's, blended with its title's.
 
-        Both come from the embedding cache after the first time (the texts were embedded
-        at ingest; titles on first use), so re-scoring all candidates stays cheap.
+        Cosine is linear, so the blend of the two cosines is the cosine with the blended
+        vector. Both vectors come from the embedding cache after the first time (texts were
+        embedded at ingest, titles on first use), read once for all candidates of a batch.
         """
-        query = np.asarray(query_vector)
-        bodies = np.asarray(self.index.embeddings.embed_documents([c.index_text for c in chunks])) @ query
-        titles = np.asarray(self.index.embeddings.embed_documents([c.title for c in chunks])) @ query
+        chunks = list({h.id: h.chunk for found in legs for h in [*found.keyword, *found.dense]}.values())
+        if not chunks:
+            return {}
+        bodies = np.asarray(self.index.embeddings.embed_documents([c.index_text for c in chunks]))
+        titles = np.asarray(self.index.embeddings.embed_documents([c.title for c in chunks]))
         blended = (1 - TITLE_WEIGHT) * bodies + TITLE_WEIGHT * titles
-        return {c.id: float(score) for c, score in zip(chunks, blended, strict=True)}
+        return {c.id: row for c, row in zip(chunks, blended, strict=True)}
 
     def _reasons(
         self,

@@ -81,11 +81,12 @@ def test_dense_leg_filtered_here_finds_what_chroma_filtering_finds(
     """The fast path (plain query, filtered by the same rule here) and Chroma's where clause agree."""
     dense = fixture_index._dense
     search_filter = audience.filter(doc_types)
-    vector = dense.embedder.embed_query("成果转化收益怎么分给研发团队")
+    vectors = [dense.embedder.embed_query(q) for q in ("成果转化收益怎么分给研发团队", "专利许可合同要备案吗")]
     for k in (1, 5, 40):
-        fast = dense.search_by_vector(
-            vector, k, search_filter, share=1.0
-        )  # claims everything passes: must still filter
-        slow = dense.search_by_vector(vector, k, search_filter)
-        assert [h.id for h in fast] == [h.id for h in slow]
-        assert all(search_filter.allows(h.chunk.metadata()) for h in fast)
+        # claims everything passes: must still filter; two vectors in one call, each its own answer
+        fast = dense.search_by_vectors(vectors, k, search_filter, share=1.0)
+        slow = dense.search_by_vectors(vectors, k, search_filter)
+        alone = [dense.search_by_vectors([v], k, search_filter)[0] for v in vectors]
+        assert [[h.id for h in hits] for hits in fast] == [[h.id for h in hits] for hits in slow]
+        assert [[h.id for h in hits] for hits in slow] == [[h.id for h in hits] for hits in alone]
+        assert all(search_filter.allows(h.chunk.metadata()) for hits in fast for h in hits)

@@ -151,3 +151,24 @@ def test_reconcile_repairs_each_crash_state(make_settings, tmp_path: Path) -> No
     report = Ingestor(KnowledgeIndex(index.settings)).ingest([corpus])
     assert report.files_indexed >= 1  # the file that lost a chunk was redone
     assert consistent(KnowledgeIndex(index.settings)) == expected
+
+
+def test_ingest_embeds_each_demands_need_for_matching(make_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A briefing matches every demand: ingest computes their query vectors, so it embeds nothing."""
+    from assistant.index.visibility import Audience
+    from assistant.tasks.matching import Matcher
+
+    folder = tmp_path / "kb" / "demands"
+    folder.mkdir(parents=True)
+    (folder / "needs.csv").write_text(
+        "需求编号,需求名称,企业名称,所属行业,问题描述,合作方式,预算区间,样例数据\n"
+        "D-T001,仓库叉车老撞货架,示例物流有限公司,人工智能,我们希望叉车能自己发现前方的人和货架并减速。,许可,≤30万元,是\n"
+        "D-T002,污水厂的污泥太多,示例环保有限公司,节能环保,希望找到让污泥脱水更彻底的办法。,转让,≤80万元,是\n",
+        encoding="utf-8",
+    )
+    index = KnowledgeIndex(make_settings())
+    Ingestor(index).ingest([tmp_path / "kb"])
+    misses = index.embeddings.misses
+    results = Matcher(index).for_demands(["D-T001", "D-T002"], audience=Audience.public(), k=3)
+    assert set(results) == {"D-T001", "D-T002"}
+    assert index.embeddings.misses == misses  # every need vector and candidate vector was already cached

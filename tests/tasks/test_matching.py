@@ -70,6 +70,20 @@ class TestMatcher:
         for mode in (MatchMode.DENSE, MatchMode.RRF):
             assert len(matcher.for_demand(demand_id="D-A001", audience=Audience.public(), k=5, mode=mode).matches) == 5
 
+    def test_a_batch_ranks_each_demand_as_it_ranks_alone(self, matcher: Matcher) -> None:
+        """The briefing's batch (one vector-store call, shared candidate vectors) changes nothing."""
+        ids = sorted(gold())[::4]
+        batch = matcher.for_demands([*ids, "D-NOPE"], audience=Audience.public(), k=5, explain=False)
+        assert set(batch) == set(ids)  # an unknown id is absent, not an error
+        for demand_id in ids:
+            alone = matcher.for_demand(demand_id=demand_id, audience=Audience.public(), k=5)
+            together = batch[demand_id]
+            assert [(m.chunk.id, round(m.score, 9), m.confidence) for m in together.matches] == [
+                (m.chunk.id, round(m.score, 9), m.confidence) for m in alone.matches
+            ]
+            assert together.no_match == alone.no_match
+            assert all(not m.reasons for m in together.matches) and all(m.reasons for m in alone.matches)
+
     @pytest.mark.parametrize("call", [{"demand_id": "D-NOPE"}, {}])
     def test_bad_input(self, matcher: Matcher, call: dict[str, str]) -> None:
         with pytest.raises(InputError):
