@@ -20,6 +20,7 @@ Usage example::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -36,6 +37,8 @@ from assistant.records import Answer, Citation, DocType, Hit
 __all__ = ["Evidence", "QuestionAnswerer"]
 
 DEFAULT_CONTEXT_CHUNKS = 6
+# A sentence with the citation marks after its end, or a line break: the pieces join to the text.
+SENTENCE = re.compile(r"[^。！？!?\n]*(?:[。！？!?]+(?:\[\d+\])*|\n+)|[^。！？!?\n]+$")
 REGION_CONTEXT_CHUNKS = 12  # a question naming a region looks deeper, to find that region's rules if any
 NEAREST_SOURCES = 3
 NEAREST_MIN_SIMILARITY = 0.87  # a nearest source below this is not about the question: not listed
@@ -138,7 +141,7 @@ class QuestionAnswerer:
         composition = evidence.composition
         gaps = evidence.focus.missing
         if self.llm is None:
-            yield composition.text
+            yield from SENTENCE.findall(composition.text)  # as a reader takes it in: sentence by sentence
             yield Answer(composition.text, composition.citations, mode="extractive", query=evidence.query, gaps=gaps)
             return
         llm = self.llm

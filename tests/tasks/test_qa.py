@@ -91,6 +91,13 @@ class TestOfflineAnswers:
         officer = offline.answer(question, Audience(Role.OFFICER))
         assert any(c.chunk.doc_type is DocType.DISCLOSURE for c in officer.citations)
 
+    def test_offline_answer_streams_sentence_by_sentence(self, offline: QuestionAnswerer) -> None:
+        items = list(offline.stream(REWARD_QUESTION, PUBLIC))
+        pieces, answer = items[:-1], items[-1]
+        assert isinstance(answer, Answer) and answer.mode == "extractive"
+        assert len(pieces) > 1 and "".join(pieces) == answer.text  # nothing lost or added between pieces
+        assert all(isinstance(p, str) and p for p in pieces)
+
 
 class TestLLMAnswers:
     def test_streams_and_keeps_only_valid_citations(
