@@ -41,8 +41,8 @@ bench: index
 	$(BIN)/python benchmarks/bench_start.py --json .kezhuan/bench-start.json
 	$(BIN)/python benchmarks/bench_scale.py --cache .kezhuan/embeddings.sqlite --json .kezhuan/bench-scale.json
 	$(BIN)/python benchmarks/bench_peer.py --cache-dir .kezhuan --json .kezhuan/bench-peer.json
+	$(BIN)/python benchmarks/bench_workflows.py --json .kezhuan/bench-workflows.json
 	$(BIN)/python benchmarks/targets.py .kezhuan
-	$(BIN)/python benchmarks/bench_briefing.py
 
 clean:
 	rm -rf .kezhuan $(VENV)

@@ -14,7 +14,9 @@ What is real and what is not (say so wherever the figures are quoted):
 - **queries** are the real questions of ``evals/`` embedded by the real model on every call:
   that embedding time is the floor each search is compared with.
 
-Each size and store runs in its own process, so resident memory (max RSS) is that run's own.
+Each size and store runs in its own process, so resident memory (max RSS) is that run's own; the
+build process holds every record it writes, so the memory an app instance needs is measured in a
+third process that only opens the built index and searches (``serving``).
 Timings on a shared machine are noisy: compare the ratios measured in one run.
 """
 
@@ -169,7 +171,7 @@ def child(size: int, store: str, port: int, queries: int, source_cache: Path) ->
         tokens = tokenize(query)
         t2 = time.perf_counter()
         share = retriever.keyword.share(search_filter)
-        dense = retriever.dense.search_by_vector(vector, retriever.candidates, search_filter, share=share)
+        dense = retriever.dense.search_by_vectors([vector], retriever.candidates, search_filter, share=share)[0]
         t3 = time.perf_counter()
         keyword = retriever.keyword.search_tokens(tokens, retriever.candidates, search_filter)
         t4 = time.perf_counter()
@@ -179,12 +181,16 @@ def child(size: int, store: str, port: int, queries: int, source_cache: Path) ->
         for name, value in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4), strict=False):
             stages[name].append(value)
         t0 = time.perf_counter()
-        retriever.dense.search_by_vector(vector, retriever.candidates, None)
+        retriever.dense.search_by_vectors([vector], retriever.candidates, None)
         t1 = time.perf_counter()
         retriever.keyword.search_tokens(tokens, retriever.candidates, None)
         unfiltered["dense"].append(t1 - t0)
         unfiltered["keyword"].append(time.perf_counter() - t1)
 
+    # An app instance opening what was built (its own process: the build's memory is not its memory).
+    serving = run_child(
+        ["--serve", str(work / "a"), str(work / "cache"), collection, store, str(port), "--queries", str(queries)]
+    )
     # Another instance (embedded: another process on the same data dir; server: another machine) adds chunks;
     # this one's next search catches up. In server mode a new instance first derives its whole keyword index.
     t = time.perf_counter()
@@ -224,6 +230,33 @@ def child(size: int, store: str, port: int, queries: int, source_cache: Path) ->
             2,
         ),
         "max_rss_mb": round(rss_mb()),
+        "serving": serving,
+    }
+
+
+def serve_child(
+    data_dir: Path, cache_dir: Path, collection: str, store: str, port: int, queries: int
+) -> dict[str, Any]:
+    """An app instance: opens the built index, answers the questions; its search times and its memory."""
+    from assistant.config import Settings
+    from assistant.index.knowledge_index import KnowledgeIndex
+    from assistant.index.visibility import Audience
+
+    server = {"chroma_host": "127.0.0.1", "chroma_port": port} if store == "server" else {}
+    t = time.perf_counter()
+    index = KnowledgeIndex(Settings(data_dir=data_dir, cache_dir=cache_dir, collection=collection, **server))  # type: ignore[arg-type]
+    index.search("预热", Audience.public())
+    opened = time.perf_counter() - t
+    times = []
+    for query in questions()[:queries]:
+        t = time.perf_counter()
+        index.search(query, Audience.public(), top_k=10)
+        times.append((time.perf_counter() - t) * 1000)
+    return {
+        "open_s": round(opened, 2),
+        "search_p50_ms": round(statistics.median(times), 1),
+        "search_p95_ms": round(percentile(times, 0.95), 1),
+        "max_rss_mb": round(rss_mb()),
     }
 
 
@@ -243,8 +276,15 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     parser.add_argument("--cache", type=Path, default=None, help="embedding cache with real e5 vectors to reuse")
     parser.add_argument("--child", nargs=3, metavar=("SIZE", "STORE", "PORT"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--serve", nargs=5, metavar=("DATA", "CACHE", "COLLECTION", "STORE", "PORT"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     cache = args.cache or (REPO / ".kezhuan" / "embeddings.sqlite")
+    if args.serve:
+        data, cache_dir, collection, store, port = args.serve
+        print(json.dumps(serve_child(Path(data), Path(cache_dir), collection, store, int(port), args.queries)))
+        return 0
     if args.child:
         size, store, port = args.child
         print(json.dumps(child(int(size), store, int(port), args.queries, cache)))
