@@ -11,7 +11,8 @@ is the one place that knows the data-dir layout::
       bm25/              keyword index, derived from the chunks in Chroma
       write.lock         embedded mode: held by the one process writing (ingest)
       index.version      embedded mode: changed by every writer; readers reopen when it moves
-      embeddings.sqlite  vector cache and jieba's prepared dictionary (or under KEZHUAN_CACHE_DIR)
+      embeddings.sqlite  vector cache: documents, and the query vectors of indexed demands' needs
+      jieba-words.sqlite jieba's word table, read on demand (both under KEZHUAN_CACHE_DIR if set)
 
 Chroma is the source of truth. In server mode every app instance keeps its own keyword
 index, derived from the collection and brought up to date whenever the shared version
