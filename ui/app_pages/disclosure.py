@@ -98,7 +98,8 @@ if submitted:  # list fields go as typed: parse_form reads one item per line and
     try:
         form = parse_form(values)
         drafter = DisclosureDrafter(index, llm=get_chat_model())
-        draft = drafter.draft(form, identity.audience, store=False)
+        with st.spinner("正在生成披露摘要…"):  # a language model, when configured, takes seconds
+            draft = drafter.draft(form, identity.audience, store=False)
         st.session_state.disclose_draft = draft
         stored = drafter.store(draft)
         get_audit().record(

@@ -55,7 +55,8 @@ def run_and_show(key: str, call: Callable[[], MatchResult] | None) -> None:
     """Run a match when its button was pressed, keep the result in the session, show it."""
     if call is not None:
         try:
-            st.session_state[key] = call()
+            with st.spinner("正在匹配…"):  # seconds on a busy machine: say something is happening
+                st.session_state[key] = call()
         except KezhuanError as exc:
             st.error(str(exc))
     if isinstance(st.session_state.get(key), MatchResult):
