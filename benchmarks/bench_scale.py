@@ -170,8 +170,7 @@ def child(size: int, store: str, port: int, queries: int, source_cache: Path) ->
         t1 = time.perf_counter()
         tokens = tokenize(query)
         t2 = time.perf_counter()
-        share = retriever.keyword.share(search_filter)
-        dense = retriever.dense.search_by_vectors([vector], retriever.candidates, search_filter, share=share)[0]
+        dense = retriever.nearest([vector], retriever.candidates, search_filter)[0]
         t3 = time.perf_counter()
         keyword = retriever.keyword.search_tokens(tokens, retriever.candidates, search_filter)
         t4 = time.perf_counter()
@@ -181,7 +180,7 @@ def child(size: int, store: str, port: int, queries: int, source_cache: Path) ->
         for name, value in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4), strict=False):
             stages[name].append(value)
         t0 = time.perf_counter()
-        retriever.dense.search_by_vectors([vector], retriever.candidates, None)
+        retriever.dense.nearest([vector], retriever.candidates)
         t1 = time.perf_counter()
         retriever.keyword.search_tokens(tokens, retriever.candidates, None)
         unfiltered["dense"].append(t1 - t0)

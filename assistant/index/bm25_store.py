@@ -112,6 +112,14 @@ class BM25Store:
         found = sum(w for t, w in weights.items() if self._postings.contains(t, row))
         return found / total if total else 0.0
 
+    def visible(self, ids: Sequence[str], search_filter: SearchFilter) -> list[Chunk | None]:
+        """Each chunk by id when it is stored and ``search_filter`` allows it, else ``None``."""
+        if self._dirty:
+            self._build()
+        allowed = self._allowed(search_filter)
+        rows = [self._rows.get(chunk_id) for chunk_id in ids]
+        return [self._entries[self._order[row]].chunk if row is not None and allowed[row] else None for row in rows]
+
     def document_frequency(self, term: str, search_filter: SearchFilter | None = None) -> int:
         """In how many chunks (that ``search_filter`` allows) ``term`` occurs."""
         if self._dirty:

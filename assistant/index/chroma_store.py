@@ -13,7 +13,6 @@ Usage example::
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,8 +28,6 @@ __all__ = ["ChromaMeta", "ChromaStore"]
 DEFAULT_COLLECTION = "kezhuan"
 WRITE_BATCH = 256  # rows per upsert; Chroma caps a single batch
 READ_PAGE = 2000
-POST_FILTER_SHARE = 0.5  # below this share of allowed chunks, Chroma filters (over-fetching would cost more)
-OVERFETCH = 1.5  # neighbours fetched beyond k / share, so chance clusters of hidden chunks rarely force a retry
 # Chroma writes its vector index to disk every ``sync_threshold`` added vectors (default 1,000) and
 # replays the rest from its log each time a process opens the collection: on the shipped 941-chunk
 # index that replay was 0.3–0.5 s of every `kezhuan search`. Syncing every 100 costs nothing
@@ -168,70 +165,65 @@ class ChromaStore:
             ]
         return chunks
 
-    def search(self, query: str, k: int, search_filter: SearchFilter | None = None, *, share: float = 0.0) -> list[Hit]:
-        return self.search_by_vectors([self.embedder.embed_query(query)], k, search_filter, share=share)[0]
+    def search(self, query: str, k: int, search_filter: SearchFilter | None = None) -> list[Hit]:
+        return self.search_by_vectors([self.embedder.embed_query(query)], k, search_filter)[0]
 
     def search_by_vectors(
-        self, vectors: Sequence[list[float]], k: int, search_filter: SearchFilter | None = None, *, share: float = 0.0
+        self, vectors: Sequence[list[float]], k: int, search_filter: SearchFilter | None = None
     ) -> list[list[Hit]]:
-        """The ``k`` nearest allowed chunks for each vector already computed, in one Chroma call.
-
-        :param share: the share of chunks the filter allows, when the caller knows it (the
-            keyword store does). Chroma's filtered query pre-filters on metadata and was 10–20×
-            slower than the plain one on 10k chunks; when most chunks pass (the usual
-            visibility filter), the plain query fetches enough neighbours that ``k`` of them
-            pass, and the same rule (``SearchFilter.allows``) drops the rest here. Only the
-            vectors for which too few pass are asked again with the filter.
-        """
+        """The ``k`` nearest chunks that ``search_filter`` allows, for each vector, filtered by Chroma."""
         if k <= 0 or not vectors:
             return [[] for _ in vectors]
         where: Any = search_filter.to_chroma_where() if search_filter else None
-        found: list[list[Hit] | None] = [None] * len(vectors)
-        if where is not None and search_filter is not None and share >= POST_FILTER_SHARE:
-            fetch = math.ceil(k / share * OVERFETCH)
-            for n, rows in enumerate(self._query(vectors, fetch, None)):
-                allowed = [row for row in rows if search_filter.allows(row[1])]
-                if len(allowed) >= k or len(rows) < fetch:  # enough, or every chunk was seen
-                    found[n] = [self._hit(row) for row in allowed[:k]]
-        again = [n for n, hits in enumerate(found) if hits is None]
-        if again:
-            for n, rows in zip(again, self._query([vectors[n] for n in again], k, where), strict=True):
-                found[n] = [self._hit(row) for row in rows]
-        return [hits or [] for hits in found]
+        rows = self._query(vectors, k, where, ["documents", "metadatas", "distances"])
+        return [
+            [Hit(Chunk.from_stored(text, metadata), 1.0 - distance) for _, text, metadata, distance in found]
+            for found in rows
+        ]
+
+    def nearest(self, vectors: Sequence[list[float]], k: int) -> list[list[tuple[str, float]]]:
+        """The ``k`` nearest chunk ids and their cosine similarity, for each vector, unfiltered.
+
+        Ids only: a caller that holds the chunks (the hybrid retriever's keyword index holds
+        every one) need not have Chroma read texts and metadata back, which was most of the
+        cost of a dense search.
+        """
+        if k <= 0 or not vectors:
+            return [[] for _ in vectors]
+        return [
+            [(i, 1.0 - distance) for i, _, _, distance in found]
+            for found in self._query(vectors, k, None, ["distances"])
+        ]
 
     def _query(
-        self, vectors: Sequence[list[float]], k: int, where: Any
-    ) -> list[list[tuple[str, dict[str, Any], float]]]:
-        """Chroma's query for several vectors; split so that one call never names more results than SQLite binds."""
+        self, vectors: Sequence[list[float]], k: int, where: Any, include: list[str]
+    ) -> list[list[tuple[str, str, dict[str, Any], float]]]:
+        """(id, text, metadata, distance) rows per vector; split so that one call never names more rows than SQLite binds."""
         per_call = max(1, MAX_RESULTS_PER_CALL // k)
         rows = []
         for start in range(0, len(vectors), per_call):
+            part = list(vectors[start : start + per_call])
             try:
                 result = self._collection.query(
-                    query_embeddings=list(vectors[start : start + per_call]),  # type: ignore[arg-type]
+                    query_embeddings=part,  # type: ignore[arg-type]
                     n_results=k,
                     where=where,
-                    include=["documents", "metadatas", "distances"],
+                    include=include,  # type: ignore[arg-type]
                 )
             except Exception as exc:  # chromadb raises many unrelated types; the user gets one line, not a traceback
                 raise StoreError(f"向量库检索失败（{self.location}）：{str(exc).splitlines()[0]}") from exc
-            rows += [
-                [
-                    (text, dict(metadata or {}), float(distance))
-                    for text, metadata, distance in zip(documents, metadatas, distances, strict=True)
-                    if text is not None
-                ]
-                for documents, metadatas, distances in zip(
-                    result["documents"] or [], result["metadatas"] or [], result["distances"] or [], strict=True
+            for n, ids in enumerate(result["ids"]):
+                documents = (result["documents"] or [[]] * len(part))[n] or [""] * len(ids)
+                metadatas = (result["metadatas"] or [[]] * len(part))[n] or [{}] * len(ids)
+                distances = (result["distances"] or [[]] * len(part))[n]
+                rows.append(
+                    [
+                        (i, text or "", dict(metadata or {}), float(distance))
+                        for i, text, metadata, distance in zip(ids, documents, metadatas, distances, strict=True)
+                        if "documents" not in include or text is not None
+                    ]
                 )
-            ]
         return rows
-
-    @staticmethod
-    def _hit(row: tuple[str, dict[str, Any], float]) -> Hit:
-        # Chroma returns cosine distance; 1 - distance is the cosine similarity users expect.
-        text, metadata, distance = row
-        return Hit(Chunk.from_stored(text, metadata), 1.0 - distance)
 
 
 class ChromaMeta:

@@ -16,6 +16,7 @@ Usage example::
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -31,6 +32,8 @@ __all__ = ["DEFAULT_CANDIDATES", "DEFAULT_TOP_K", "HybridRetriever", "Legs"]
 DEFAULT_TOP_K = 10
 DEFAULT_CANDIDATES = 50  # per leg; fusion needs depth beyond top_k to find agreement
 COVERAGE_DEPTH = 3  # keyword hits whose coverage is considered
+POST_FILTER_SHARE = 0.5  # below this share of allowed chunks, Chroma filters (over-fetching would cost more)
+OVERFETCH = 1.5  # neighbours fetched beyond k / share, so chance clusters of hidden chunks rarely force a retry
 
 
 @dataclass(frozen=True)
@@ -81,8 +84,7 @@ class HybridRetriever:
         :param query_vectors: each query's vector, computed by the caller (it knows which
             text to embed and whether that vector may be cached).
         """
-        share = self.keyword.share(search_filter)
-        dense = self.dense.search_by_vectors(query_vectors, depth, search_filter, share=share)
+        dense = self.nearest(query_vectors, depth, search_filter)
         out = []
         for query, vector, dense_hits in zip(queries, query_vectors, dense, strict=True):
             tokens = tokenize(query)
@@ -90,6 +92,31 @@ class HybridRetriever:
             coverage = max((self.keyword.coverage(tokens, h.id) for h in keyword_hits[:COVERAGE_DEPTH]), default=0.0)
             out.append(Legs(vector, tokens, dense_hits, keyword_hits, coverage))
         return out
+
+    def nearest(self, vectors: Sequence[list[float]], k: int, search_filter: SearchFilter) -> list[list[Hit]]:
+        """The dense leg: the ``k`` chunks nearest to each vector that the filter allows.
+
+        Chroma finds the nearest ids; their chunks, and whether the filter allows them, come
+        from the keyword index, which holds every chunk in memory. Reading texts and metadata
+        back from Chroma, and Chroma's own metadata pre-filter, were most of this leg's time.
+        When most chunks pass (the usual visibility filter) enough neighbours are fetched that
+        ``k`` of them pass; when few do (agencies only), or too few passed, Chroma filters.
+        """
+        share = self.keyword.share(search_filter)
+        found: list[list[Hit] | None] = [None] * len(vectors)
+        if share >= POST_FILTER_SHARE and k > 0:
+            fetch = math.ceil(k / share * OVERFETCH)
+            for n, rows in enumerate(self.dense.nearest(vectors, fetch)):
+                chunks = self.keyword.visible([chunk_id for chunk_id, _ in rows], search_filter)
+                hits = [Hit(chunk, similarity) for (_, similarity), chunk in zip(rows, chunks, strict=True) if chunk is not None]
+                if len(hits) >= k or len(rows) < fetch:  # enough, or every chunk was seen
+                    found[n] = hits[:k]
+        again = [n for n, hits in enumerate(found) if hits is None]
+        for n, hits in zip(
+            again, self.dense.search_by_vectors([vectors[n] for n in again], k, search_filter), strict=True
+        ):
+            found[n] = hits
+        return [hits or [] for hits in found]
 
     def retrieve(
         self,
@@ -108,7 +135,7 @@ class HybridRetriever:
         if mode is FusionMode.KEYWORD:
             return self.keyword.search_tokens(tokenize(query), k, search_filter)
         if mode is FusionMode.DENSE:
-            return self.dense.search(query, k, search_filter, share=self.keyword.share(search_filter))
+            return self.nearest([self.dense.embedder.embed_query(query)], k, search_filter)[0]
         legs = self.legs([query], [self.dense.embedder.embed_query(query)], search_filter, depth=depth)[0]
         weights = [1.0, keyword_weight(legs.coverage) if mode is FusionMode.ADAPTIVE else 1.0]
         fused = weighted_rrf([[h.id for h in legs.dense], [h.id for h in legs.keyword]], weights)

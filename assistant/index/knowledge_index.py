@@ -143,7 +143,7 @@ class KnowledgeIndex:
         """The ``k`` chunks nearest to ``text`` by meaning alone (similar patents, IPC votes)."""
         self._refresh()
         search_filter = audience.filter(doc_types)
-        return self._dense.search(text, k, search_filter, share=self._keyword.share(search_filter))
+        return self._retriever.nearest([self.embeddings.embed_query(text)], k, search_filter)[0]
 
     def records(self, doc_type: DocType, audience: Audience) -> list[Chunk]:
         """Every chunk of one type that ``audience`` may see (the filter runs in Chroma)."""

@@ -78,15 +78,20 @@ class TestHybridRetriever:
 def test_dense_leg_filtered_here_finds_what_chroma_filtering_finds(
     fixture_index: KnowledgeIndex, audience: Audience, doc_types: list[DocType] | None
 ) -> None:
-    """The fast path (plain query, filtered by the same rule here) and Chroma's where clause agree."""
-    dense = fixture_index._dense
+    """The fast path (ids from Chroma, chunks and the filter from the keyword index) and Chroma's where clause agree."""
+    retriever = fixture_index._retriever
     search_filter = audience.filter(doc_types)
-    vectors = [dense.embedder.embed_query(q) for q in ("成果转化收益怎么分给研发团队", "专利许可合同要备案吗")]
+    vectors = [
+        fixture_index.embeddings.embed_query(q) for q in ("成果转化收益怎么分给研发团队", "专利许可合同要备案吗")
+    ]
     for k in (1, 5, 40):
-        # claims everything passes: must still filter; two vectors in one call, each its own answer
-        fast = dense.search_by_vectors(vectors, k, search_filter, share=1.0)
-        slow = dense.search_by_vectors(vectors, k, search_filter)
-        alone = [dense.search_by_vectors([v], k, search_filter)[0] for v in vectors]
+        fast = retriever.nearest(vectors, k, search_filter)  # two vectors in one call, each its own answer
+        slow = retriever.dense.search_by_vectors(vectors, k, search_filter)
+        alone = [retriever.nearest([v], k, search_filter)[0] for v in vectors]
         assert [[h.id for h in hits] for hits in fast] == [[h.id for h in hits] for hits in slow]
-        assert [[h.id for h in hits] for hits in slow] == [[h.id for h in hits] for hits in alone]
+        assert [[h.id for h in hits] for hits in fast] == [[h.id for h in hits] for hits in alone]
+        assert [[round(h.score, 6) for h in hits] for hits in fast] == [
+            [round(h.score, 6) for h in hits] for hits in slow
+        ]
         assert all(search_filter.allows(h.chunk.metadata()) for hits in fast for h in hits)
+        assert all(h.chunk.text for hits in fast for h in hits)
