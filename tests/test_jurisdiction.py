@@ -64,7 +64,7 @@ def test_region_and_level_of_an_ingested_law(title: str, region: str, level: Lev
     [
         ("嘉兴市科技成果转化奖励办法", "", "嘉兴"),  # a city we do not list is still not the nation
         ("科技成果转化办法", "示例市人大常委会", "示例"),
-        ("国家市场监督管理总局关于知识产权的通知", "", ""),  # 市场 is not a city
+        ("国家市场监督管理总局关于知识产权的通知", "", "全国"),  # 市场 is not a city; a central body is national
         ("城市科技服务指南", "", ""),
     ],
 )
