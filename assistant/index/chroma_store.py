@@ -175,10 +175,15 @@ class ChromaStore:
         if k <= 0 or not vectors:
             return [[] for _ in vectors]
         where: Any = search_filter.to_chroma_where() if search_filter else None
-        rows = self._query(vectors, k, where, ["documents", "metadatas", "distances"])
         return [
-            [Hit(Chunk.from_stored(text, metadata), 1.0 - distance) for _, text, metadata, distance in found]
-            for found in rows
+            [
+                Hit(Chunk.from_stored(text, dict(metadata or {})), 1.0 - distance)
+                for text, metadata, distance in zip(
+                    answer["documents"], answer["metadatas"], answer["distances"], strict=True
+                )
+                if text is not None
+            ]
+            for answer in self._query(vectors, k, where, ["documents", "metadatas", "distances"])
         ]
 
     def nearest(self, vectors: Sequence[list[float]], k: int) -> list[list[tuple[str, float]]]:
@@ -191,39 +196,29 @@ class ChromaStore:
         if k <= 0 or not vectors:
             return [[] for _ in vectors]
         return [
-            [(i, 1.0 - distance) for i, _, _, distance in found]
-            for found in self._query(vectors, k, None, ["distances"])
+            [(chunk_id, 1.0 - distance) for chunk_id, distance in zip(answer["ids"], answer["distances"], strict=True)]
+            for answer in self._query(vectors, k, None, ["distances"])
         ]
 
-    def _query(
-        self, vectors: Sequence[list[float]], k: int, where: Any, include: list[str]
-    ) -> list[list[tuple[str, str, dict[str, Any], float]]]:
-        """(id, text, metadata, distance) rows per vector; split so that one call never names more rows than SQLite binds."""
+    def _query(self, vectors: Sequence[list[float]], k: int, where: Any, include: list[str]) -> list[dict[str, Any]]:
+        """Chroma's answer for each vector (``ids`` and the fields in ``include``).
+
+        Split so that one call never names more rows than SQLite binds.
+        """
         per_call = max(1, MAX_RESULTS_PER_CALL // k)
-        rows = []
+        answers: list[dict[str, Any]] = []
         for start in range(0, len(vectors), per_call):
-            part = list(vectors[start : start + per_call])
             try:
-                result = self._collection.query(
-                    query_embeddings=part,  # type: ignore[arg-type]
+                result: Any = self._collection.query(
+                    query_embeddings=list(vectors[start : start + per_call]),  # type: ignore[arg-type]
                     n_results=k,
                     where=where,
                     include=include,  # type: ignore[arg-type]
                 )
             except Exception as exc:  # chromadb raises many unrelated types; the user gets one line, not a traceback
                 raise StoreError(f"向量库检索失败（{self.location}）：{str(exc).splitlines()[0]}") from exc
-            for n, ids in enumerate(result["ids"]):
-                documents = (result["documents"] or [[]] * len(part))[n] or [""] * len(ids)
-                metadatas = (result["metadatas"] or [[]] * len(part))[n] or [{}] * len(ids)
-                distances = (result["distances"] or [[]] * len(part))[n]
-                rows.append(
-                    [
-                        (i, text or "", dict(metadata or {}), float(distance))
-                        for i, text, metadata, distance in zip(ids, documents, metadatas, distances, strict=True)
-                        if "documents" not in include or text is not None
-                    ]
-                )
-        return rows
+            answers += [{key: result[key][n] for key in ("ids", *include)} for n in range(len(result["ids"]))]
+        return answers
 
 
 class ChromaMeta:

@@ -108,7 +108,11 @@ class HybridRetriever:
             fetch = math.ceil(k / share * OVERFETCH)
             for n, rows in enumerate(self.dense.nearest(vectors, fetch)):
                 chunks = self.keyword.visible([chunk_id for chunk_id, _ in rows], search_filter)
-                hits = [Hit(chunk, similarity) for (_, similarity), chunk in zip(rows, chunks, strict=True) if chunk is not None]
+                hits = [
+                    Hit(chunk, similarity)
+                    for (_, similarity), chunk in zip(rows, chunks, strict=True)
+                    if chunk is not None
+                ]
                 if len(hits) >= k or len(rows) < fetch:  # enough, or every chunk was seen
                     found[n] = hits[:k]
         again = [n for n, hits in enumerate(found) if hits is None]
