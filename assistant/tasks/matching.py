@@ -173,7 +173,7 @@ class Matcher:
         legs = self.index.legs(
             query, audience, doc_types=DEMAND_TARGETS, depth=self.candidates, dense_query=need_text(query)
         )
-        matches = self._rank(query, legs, record, k, mode, self._profiles([legs]), demand_side=True, explain=True)
+        matches = self._rank(query, legs, record, k, mode, None, demand_side=True, explain=True)
         return self._result(query, matches, record.understood() if isinstance(record, Demand) else {}, NEXT_STEPS)
 
     def for_demands(
@@ -202,7 +202,7 @@ class Matcher:
         legs = self.index.record_legs(
             queries, [need_text(q) for q in queries], audience, doc_types=DEMAND_TARGETS, depth=self.candidates
         )
-        profiles = self._profiles(legs) if mode is MatchMode.COMBINED else {}
+        profiles = self._profiles(legs) if mode is MatchMode.COMBINED else None
         results = {}
         for demand_id, query, found in zip(ids, queries, legs, strict=True):
             record = _terms(first[demand_id])
@@ -227,7 +227,7 @@ class Matcher:
         legs = self.index.record_legs(
             [query], [need_text(query)], audience, doc_types=(DocType.DEMAND,), depth=self.candidates
         )
-        matches = self._rank(query, legs[0], record, k, mode, self._profiles(legs), demand_side=False, explain=True)
+        matches = self._rank(query, legs[0], record, k, mode, None, demand_side=False, explain=True)
         return self._result(query, matches, {}, NEXT_STEPS_FOR_PATENT)
 
     # -- steps ---------------------------------------------------------------------------
@@ -257,7 +257,7 @@ class Matcher:
         record: Terms,
         k: int,
         mode: MatchMode,
-        profiles: dict[str, np.ndarray],
+        profiles: dict[str, np.ndarray] | None,
         *,
         demand_side: bool,
         explain: bool,
@@ -268,6 +268,8 @@ class Matcher:
             fused = rrf([[h.id for h in legs.dense], [h.id for h in legs.keyword]])
             chunks = {h.id: h.chunk for h in [*legs.dense, *legs.keyword]}
             return [Match(chunks[i], s, {"rrf": s}) for i, s in list(fused.items())[:k]]
+        if profiles is None:  # one query: its candidates' vectors (a batch passes them for all its queries)
+            profiles = self._profiles([legs])
         return self._combined(query, legs, record, k, profiles, demand_side=demand_side, explain=explain)
 
     def _combined(
